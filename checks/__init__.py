@@ -1,0 +1,1 @@
+"""Data-quality checks (Great Expectations) and claim rules."""

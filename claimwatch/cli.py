@@ -1,0 +1,131 @@
+"""The `claimwatch` command: analyze pages, query the warehouse, set up Airflow, run the demo."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def cmd_analyze(args) -> int:
+    """One JSON object per page (JSON Lines). No network, no database."""
+    from extractors.analyze import analyze_html
+    from extractors.batch import decode_body
+    from extractors.text import ExtractionError
+
+    if args.url and len(args.paths) != 1:
+        print("claimwatch analyze: --url applies to a single path", file=sys.stderr)
+        return 2
+    status = 0
+    for raw in args.paths:
+        path = Path(raw)
+        url = args.url or path.resolve().as_uri()
+        try:
+            html = decode_body(path.read_bytes())
+            record = analyze_html(html, url).to_json()
+        except (OSError, ExtractionError) as exc:
+            print(f"claimwatch analyze: {path}: {exc}", file=sys.stderr)
+            status = 1
+            continue
+        print(json.dumps(record, ensure_ascii=False))
+    return status
+
+
+def cmd_sql(args) -> int:
+    """Run read-only SQL against the warehouse and print a table."""
+    import duckdb
+
+    from claimwatch import settings
+
+    path = Path(args.database) if args.database else settings.load().warehouse_path
+    if not path.exists():
+        print(f"claimwatch sql: no warehouse at {path}; run `make demo` first", file=sys.stderr)
+        return 1
+    try:
+        with duckdb.connect(str(path), read_only=True) as con:
+            relation = con.sql(args.query)
+            if relation is None:
+                return 0
+            if args.format == "csv":
+                import csv
+                writer = csv.writer(sys.stdout)
+                writer.writerow(relation.columns)
+                writer.writerows(relation.fetchall())
+            else:
+                relation.show(max_width=args.width, max_rows=args.max_rows)
+    except duckdb.Error as exc:
+        print(f"claimwatch sql: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_migrate(args) -> int:
+    from claimwatch import pipeline, settings
+
+    applied = pipeline.migrate_warehouse(settings.load())
+    print("applied: " + (", ".join(applied) if applied else "nothing (up to date)"))
+    return 0
+
+
+def cmd_airflow_init(args) -> int:
+    from claimwatch.demo import airflow_init
+
+    airflow_init()
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from claimwatch.demo import run_demo
+
+    return run_demo()
+
+
+def cmd_serve_demo(args) -> int:
+    import time
+
+    from claimwatch.demo_site import DemoWeb
+
+    with DemoWeb(host=args.host) as web:
+        for site, origin in web.origins.items():
+            print(f"{site}: {origin}/")
+        print("Serving the demo web; Ctrl-C stops.")
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="claimwatch", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("analyze", help="analyse saved HTML pages, print JSON Lines")
+    p.add_argument("paths", nargs="+")
+    p.add_argument("--url", help="the page's URL (only with a single path)")
+    p.set_defaults(func=cmd_analyze)
+
+    p = sub.add_parser("sql", help="run read-only SQL on the warehouse")
+    p.add_argument("query")
+    p.add_argument("--database", help="DuckDB file (default: data/warehouse.duckdb)")
+    p.add_argument("--format", choices=["table", "csv"], default="table")
+    p.add_argument("--width", type=int, default=160)
+    p.add_argument("--max-rows", type=int, default=100)
+    p.set_defaults(func=cmd_sql)
+
+    sub.add_parser("migrate", help="apply warehouse migrations").set_defaults(func=cmd_migrate)
+    sub.add_parser("airflow-init", help="prepare .airflow/ (SQLite metadata, pools)") \
+        .set_defaults(func=cmd_airflow_init)
+    sub.add_parser("demo", help="run the pipeline over the demo web for four weeks") \
+        .set_defaults(func=cmd_demo)
+    p = sub.add_parser("serve-demo", help="serve the demo web on ports 8701-8704")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    p.set_defaults(func=cmd_serve_demo)
+
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The crawl stage: the only package that speaks HTTP."""

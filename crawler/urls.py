@@ -1,0 +1,44 @@
+"""URL normalisation, so one page is fetched once however it was linked."""
+from __future__ import annotations
+
+import hashlib
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+_TRACKING_PREFIXES = ("utm_",)
+_TRACKING_KEYS = {"fbclid", "gclid", "mc_cid", "mc_eid", "ref", "_hsenc", "_hsmi", "yclid", "msclkid"}
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+MAX_URL_LENGTH = 2048
+
+
+def normalize_url(url: str, base: str | None = None) -> str | None:
+    """Absolute, lower-case scheme and host, no default port, fragment or tracking parameters,
+    sorted query. None for anything that is not a fetchable http(s) URL."""
+    try:
+        # Fix: urljoin raises ValueError on a malformed href ("http://[oops"); it used to run
+        # outside this try, so one bad link on a page aborted the whole crawl.
+        if base:
+            url = urljoin(base, url.strip())
+        if len(url) > MAX_URL_LENGTH:
+            return None
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS or not parts.hostname:
+        return None
+    host = parts.hostname.lower()
+    if ":" in host:
+        host = f"[{host}]"  # Fix: an IPv6 literal keeps the brackets .hostname strips
+    netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
+    query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                   if not (k.lower().startswith(_TRACKING_PREFIXES) or k.lower() in _TRACKING_KEYS))
+    return urlunsplit((scheme, netloc, parts.path or "/", urlencode(query), ""))
+
+
+def url_hash(url: str) -> str:
+    return hashlib.sha256(url.encode("utf-8")).hexdigest()[:32]
+
+
+def host_of(url: str) -> str:
+    return urlsplit(url).netloc.lower()

@@ -1,0 +1,64 @@
+"""
+### claimwatch_ingest
+Crawls the configured sources for the run's data interval, extracts text, terms, dosing and
+claims, loads the batch into DuckDB and validates it with Great Expectations.
+
+Stages live in importable packages (`crawler`, `extractors`, `warehouse`, `checks`); each task
+is a few lines. XCom carries paths and counts. Writers share the `claimwatch_warehouse` pool
+(one slot), because DuckDB allows one writing process.
+"""
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta, timezone
+
+from airflow.sdk import Asset, CronTriggerTimetable, dag, get_current_context, task
+
+WAREHOUSE = Asset("claimwatch://warehouse")
+WAREHOUSE_POOL = "claimwatch_warehouse"
+# The demo and tests run with no retries, so a failure surfaces at once.
+RETRIES = int(os.environ.get("CLAIMWATCH_TASK_RETRIES", "2"))
+
+
+@dag(
+    dag_id="claimwatch_ingest",
+    # An explicit 7-day interval: with CronTriggerTimetable alone the data interval is empty.
+    schedule=CronTriggerTimetable("0 0 * * 1", timezone="UTC", interval=timedelta(days=7)),
+    start_date=datetime(2026, 10, 5, tzinfo=timezone.utc),
+    catchup=False,
+    max_active_runs=1,
+    default_args={"retries": RETRIES, "retry_delay": timedelta(minutes=5)},
+    tags=["claimwatch"],
+    doc_md=__doc__,
+)
+def claimwatch_ingest():
+    @task
+    def crawl() -> dict:
+        from claimwatch import pipeline, settings
+        from claimwatch.airflow_support import window_from_context
+
+        return pipeline.crawl_window(settings.load(), window_from_context(get_current_context()))
+
+    @task
+    def extract(crawled: dict) -> dict:
+        from claimwatch import pipeline, settings
+
+        return pipeline.extract_window(settings.load(), crawled["path"])
+
+    @task(pool=WAREHOUSE_POOL)
+    def load(crawled: dict, extracted: dict) -> dict:
+        from claimwatch import pipeline, settings
+
+        return pipeline.load_window(settings.load(), crawled["path"], extracted["path"])
+
+    @task(pool=WAREHOUSE_POOL, outlets=[WAREHOUSE])
+    def check(loaded: dict) -> dict:
+        from claimwatch import pipeline, settings
+
+        return pipeline.check_batch(settings.load(), loaded["load_id"])
+
+    crawled = crawl()
+    check(load(crawled, extract(crawled)))
+
+
+claimwatch_ingest()

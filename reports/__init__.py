@@ -1,0 +1,1 @@
+"""The weekly report: warehouse views → figures → HTML, CSV and email."""

@@ -1,0 +1,100 @@
+import json
+
+import pytest
+
+from tests.conftest import page_html, write_batch
+from warehouse.load import LoadError, assign_group, load_batch
+
+TABLES = ["fetches", "pages", "documents", "document_sightings", "term_groups", "term_variants",
+          "term_mentions", "dosing_mentions", "claims", "document_flags", "loads", "extract_errors"]
+
+
+def snapshot(con) -> dict:
+    return {t: sorted(map(repr, con.execute(f"SELECT * FROM {t}").fetchall())) for t in TABLES}
+
+
+def test_loading_the_same_batch_twice_changes_nothing(tmp_path, warehouse):
+    batch = write_batch(tmp_path / "run", [
+        ("https://fernleaf.example/blog/quiet-evenings.html", page_html("vendor_blog.html")),
+        ("https://eastbrook.example/sleep.html", page_html("clinic_page.html"))],
+        "2026-11-16T00:00:00+00:00")
+    first = load_batch(warehouse, *batch)
+    before = snapshot(warehouse)
+    second = load_batch(warehouse, *batch)
+    assert first == second
+    assert snapshot(warehouse) == before
+    assert warehouse.execute("SELECT count(*) FROM documents").fetchone()[0] == 2
+
+
+def test_loaded_rows_carry_terms_dosing_and_claims(two_week_warehouse):
+    con = two_week_warehouse
+    terms = dict(con.execute(
+        "SELECT group_key, bool_or(supported) FROM term_mentions GROUP BY group_key").fetchall())
+    assert terms["dusk spiral"] is False
+    assert terms["rwt"] is False
+    assert terms["cows"] is True
+    units = {r[0] for r in con.execute("SELECT DISTINCT unit FROM dosing_mentions WHERE unit IS NOT NULL").fetchall()}
+    assert {"g", "mg"} <= units
+    cited = dict(con.execute("SELECT host, bool_or(cited) FROM v_claims GROUP BY host").fetchall())
+    assert cited["eastbrook.example"] is True
+    assert cited["fernleaf.example"] is False
+
+
+def test_jargon_is_swept_into_later_documents_and_grouped_across_spellings(two_week_warehouse):
+    rows = two_week_warehouse.execute("""
+        SELECT week_start, term, documents, variants FROM weekly_unsupported_terms
+        WHERE group_key = 'dusk spiral' ORDER BY week_start""").fetchall()
+    assert [(str(r[0]), r[2]) for r in rows] == [("2026-11-16", 1), ("2026-11-23", 1)]
+    # The forum writes "Dusk Spiral" and "dusk spiral" without quotes: found by the sweep.
+    origin = two_week_warehouse.execute("""
+        SELECT origin FROM term_mentions t JOIN documents d USING (doc_id)
+        WHERE d.host = 'harborlights.example' AND t.group_key = 'dusk spiral'""").fetchone()[0]
+    assert origin in ("extractor", "known_term")
+
+
+def test_near_identical_coinages_join_an_existing_group():
+    groups, kinds = {"black recall": "black recall"}, {"black recall": "coinage"}
+    assert assign_group("black recoil", "coinage", groups, kinds) == "black recall"
+    assert assign_group("leaf fog", "coinage", groups, kinds) == "leaf fog"
+    assert assign_group("opms", "acronym", groups, kinds) == "opms"
+    assert groups["black recoil"] == "black recall"
+
+
+def test_a_half_written_batch_is_refused_and_changes_nothing(tmp_path, warehouse):
+    good = write_batch(tmp_path / "good", [
+        ("https://eastbrook.example/sleep.html", page_html("clinic_page.html"))],
+        "2026-11-16T00:00:00+00:00")
+    load_batch(warehouse, *good)
+    before = snapshot(warehouse)
+    bad = write_batch(tmp_path / "bad", [
+        ("https://fernleaf.example/blog/quiet-evenings.html", page_html("vendor_blog.html"))],
+        "2026-11-23T00:00:00+00:00")
+    text = bad[1].read_text()
+    bad[1].write_text(text[: len(text) // 2])  # cut mid-record, as a killed writer would
+    with pytest.raises(LoadError, match="half-written"):
+        load_batch(warehouse, *bad)
+    assert snapshot(warehouse) == before
+
+
+def test_duplicate_rows_within_a_batch_are_merged(tmp_path, warehouse):
+    fetches, analyses = write_batch(tmp_path / "dup", [
+        ("https://eastbrook.example/sleep.html", page_html("clinic_page.html"))],
+        "2026-11-16T00:00:00+00:00")
+    record = analyses.read_text()
+    analyses.write_text(record + record)
+    lines = fetches.read_text()
+    failed = json.loads(lines)
+    failed.update(outcome="network_error", status=None, content_hash=None)
+    fetches.write_text(json.dumps(failed) + "\n" + lines)  # a failure, then a success
+    load_batch(warehouse, fetches, analyses)
+    assert warehouse.execute("SELECT count(*) FROM documents").fetchone()[0] == 1
+    assert warehouse.execute("SELECT outcome FROM fetches").fetchall() == [("ok",)]
+
+
+def test_extraction_errors_are_recorded_not_lost(tmp_path, warehouse):
+    batch = write_batch(tmp_path / "err", [
+        ("https://empty.example/", "<html><head><title>x</title></head><body></body></html>")],
+        "2026-11-16T00:00:00+00:00")
+    result = load_batch(warehouse, *batch)
+    assert result["errors"] == 1
+    assert warehouse.execute("SELECT url FROM extract_errors").fetchall() == [("https://empty.example/",)]

@@ -1,0 +1,1 @@
+"""The DuckDB warehouse: numbered migrations, analyst views, idempotent loads."""

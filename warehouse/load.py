@@ -1,0 +1,207 @@
+"""Load one batch (a crawl run's fetches.jsonl and analyses.jsonl) into the warehouse:
+stage, deduplicate, and merge in one transaction. Safe to re-run."""
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date, datetime, timezone
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import duckdb
+import pandas as pd
+
+from crawler.urls import url_hash
+from extractors.terms import near_identical, term_key
+from warehouse.db import query_text
+
+# Columns of each staged relation, in table order; empty batches still need their shape.
+_COLUMNS = {
+    "fetches": ["window_start", "url_hash", "kind", "source", "url", "final_url", "host",
+                "fetched_at", "status", "content_type", "content_hash", "size_bytes", "etag",
+                "last_modified", "outcome", "error", "load_id"],
+    "pages": ["url_hash", "url", "host", "source", "first_seen_window"],
+    "documents": ["doc_id", "url_hash", "url", "host", "source", "content_hash",
+                  "extractor_version", "title", "published", "language", "canonical_url", "text",
+                  "text_length", "first_seen_window", "load_id"],
+    "sightings": ["doc_id", "window_start", "fetched_at", "load_id"],
+    "errors": ["window_start", "url", "content_hash", "error", "load_id"],
+    "term_mentions": ["doc_id", "normalized", "group_key", "term", "kind", "expansions",
+                      "variants", "supported", "mention_count", "snippet"],
+    "term_groups": ["group_key", "display_term", "kind"],
+    "term_variants": ["normalized", "group_key"],
+    "dosing": ["doc_id", "ordinal", "kind", "text", "phrase", "substance", "amount_low",
+               "amount_high", "unit", "frequency", "sentence"],
+    "claims": ["doc_id", "ordinal", "sentence", "substance", "effect", "condition", "hedged",
+               "cited"],
+    "flags": ["doc_id", "kind", "detail"],
+    "loads": ["load_id", "window_start", "fetches", "documents", "errors"],
+}
+# Natural keys used to deduplicate a batch before the merge (ON CONFLICT keeps the first row).
+_KEYS = {
+    "fetches": ["window_start", "url_hash", "kind"], "pages": ["url_hash"], "documents": ["doc_id"],
+    "sightings": ["doc_id", "window_start"], "errors": ["window_start", "url", "content_hash"],
+    "term_mentions": ["doc_id", "normalized"], "term_groups": ["group_key"],
+    "term_variants": ["normalized"], "flags": ["doc_id", "kind", "detail"],
+    "dosing": ["doc_id", "ordinal"], "claims": ["doc_id", "ordinal"],
+}
+
+
+class LoadError(RuntimeError):
+    """The batch could not be loaded; the warehouse is unchanged."""
+
+
+def doc_id_for(url: str, content_hash: str, extractor_version: str) -> str:
+    key = f"{url_hash(url)}|{content_hash}|{extractor_version}"
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def load_id_for(*paths: Path) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(Path(path).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _utc(value: str | None) -> datetime | None:
+    """ISO 8601 → naive UTC, the warehouse's TIMESTAMP convention."""
+    if not value:
+        return None
+    parsed = datetime.fromisoformat(value)
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
+    return parsed
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    rows = []
+    with open(path, encoding="utf-8") as fh:
+        for number, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise LoadError(f"{path}:{number}: half-written or corrupt batch: {exc}") from exc
+    return rows
+
+
+def stage_batch(fetches_path: Path, analyses_path: Path, existing_groups: dict[str, str],
+                group_kinds: dict[str, str]) -> dict[str, list[dict]]:
+    """Turn the two batch files into rows per table (pure apart from reading the files)."""
+    load_id = load_id_for(fetches_path, analyses_path)
+    fetches, analyses = _read_jsonl(fetches_path), _read_jsonl(analyses_path)
+    rows: dict[str, list[dict]] = {name: [] for name in _COLUMNS}
+    for f in fetches:
+        rows["fetches"].append({
+            "window_start": _utc(f["window_start"]), "url_hash": url_hash(f["url"]), "kind": f["kind"],
+            "source": f["source"], "url": f["url"], "final_url": f["final_url"],
+            "host": urlsplit(f["final_url"]).netloc.lower(), "fetched_at": _utc(f["fetched_at"]),
+            "status": f["status"], "content_type": f["content_type"],
+            "content_hash": f["content_hash"], "size_bytes": f["size"], "etag": f["etag"],
+            "last_modified": f["last_modified"], "outcome": f["outcome"], "error": f["error"],
+            "load_id": load_id})
+    # A success beats an earlier failure for the same key within one batch.
+    rows["fetches"].sort(key=lambda r: r["outcome"] != "ok")
+    groups = dict(existing_groups)
+    kinds = dict(group_kinds)
+    for a in analyses:
+        if a["error"]:
+            rows["errors"].append({"window_start": _utc(a["window_start"]), "url": a["url"],
+                                   "content_hash": a["content_hash"], "error": a["error"],
+                                   "load_id": load_id})
+            continue
+        _stage_document(a, load_id, rows, groups, kinds)
+    rows["term_variants"] = [{"normalized": k, "group_key": v} for k, v in sorted(groups.items())
+                             if k not in existing_groups]
+    window = _utc((fetches or analyses or [{}])[0].get("window_start"))
+    rows["loads"] = [{"load_id": load_id, "window_start": window, "fetches": len(fetches),
+                      "documents": len(rows["documents"]), "errors": len(rows["errors"])}] if window else []
+    return rows
+
+
+def _stage_document(a: dict, load_id: str, rows: dict, groups: dict, kinds: dict) -> None:
+    doc = a["analysis"]
+    window, fetched_at = _utc(a["window_start"]), _utc(a["fetched_at"])
+    doc_id = doc_id_for(a["url"], a["content_hash"], a["extractor_version"])
+    host = urlsplit(a["url"]).netloc.lower()
+    rows["documents"].append({
+        "doc_id": doc_id, "url_hash": url_hash(a["url"]), "url": a["url"], "host": host,
+        "source": a["source"], "content_hash": a["content_hash"],
+        "extractor_version": a["extractor_version"], "title": doc["title"],
+        "published": _date(doc["published"]), "language": doc["language"],
+        "canonical_url": doc.get("canonical_url"), "text": doc["text"],
+        "text_length": len(doc["text"]), "first_seen_window": window, "load_id": load_id})
+    rows["pages"].append({"url_hash": url_hash(a["url"]), "url": a["url"], "host": host,
+                          "source": a["source"], "first_seen_window": window})
+    rows["sightings"].append({"doc_id": doc_id, "window_start": window,
+                              "fetched_at": fetched_at, "load_id": load_id})
+    for term in doc["terms"]:
+        group = assign_group(term["normalized"], term["kind"], groups, kinds)
+        for variant in term.get("variants", []):
+            groups.setdefault(term_key(variant, term["kind"]), group)
+        if group not in {g["group_key"] for g in rows["term_groups"]} and group == term["normalized"]:
+            rows["term_groups"].append({"group_key": group, "display_term": term["term"],
+                                        "kind": term["kind"]})
+        rows["term_mentions"].append({
+            "doc_id": doc_id, "normalized": term["normalized"], "group_key": group,
+            "term": term["term"], "kind": term["kind"], "expansions": term["expansions"],
+            "variants": term.get("variants", []), "supported": term["supported"],
+            "mention_count": term["count"], "snippet": term.get("snippet")})
+    for i, d in enumerate(doc["dosing"]):
+        rows["dosing"].append({"doc_id": doc_id, "ordinal": i, **{
+            k: d.get(k) for k in _COLUMNS["dosing"][2:]}})
+    for i, c in enumerate(doc["claims"]):
+        rows["claims"].append({"doc_id": doc_id, "ordinal": i, **{
+            k: c[k] for k in _COLUMNS["claims"][2:]}})
+    for f in doc["flags"]:
+        rows["flags"].append({"doc_id": doc_id, "kind": f["kind"], "detail": f["detail"]})
+
+
+def assign_group(normalized: str, kind: str, groups: dict[str, str], kinds: dict[str, str]) -> str:
+    """The group of a spelling across documents: a known spelling keeps its group; a coinage
+    spelt nearly like a known coinage group joins it; anything else starts a new group."""
+    if normalized in groups:
+        return groups[normalized]
+    target = normalized
+    if kind == "coinage":
+        for group in sorted(set(groups.values())):
+            if kinds.get(group) == "coinage" and near_identical(normalized, group):
+                target = group
+                break
+    groups[normalized] = target
+    kinds.setdefault(target, kind)
+    return target
+
+
+def load_batch(con: duckdb.DuckDBPyConnection, fetches_path: Path, analyses_path: Path) -> dict:
+    """Merge one batch in a single transaction; on any error nothing is changed."""
+    existing = dict(con.execute("SELECT normalized, group_key FROM term_variants").fetchall())
+    kinds = dict(con.execute("SELECT group_key, kind FROM term_groups").fetchall())
+    rows = stage_batch(Path(fetches_path), Path(analyses_path), existing, kinds)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for name, columns in _COLUMNS.items():
+            frame = pd.DataFrame(rows[name], columns=columns)
+            if name in _KEYS:
+                frame = frame.drop_duplicates(subset=_KEYS[name], keep="first")
+            con.register(f"batch_{name}", frame)
+        con.execute(query_text("merge_batch"))
+        con.execute(query_text("sweep_known_terms"))
+        con.execute("COMMIT")
+    except Exception as exc:
+        con.execute("ROLLBACK")
+        raise LoadError(f"load of {analyses_path} failed, nothing changed: {exc}") from exc
+    finally:
+        for name in _COLUMNS:
+            con.unregister(f"batch_{name}")
+    return {"load_id": rows["loads"][0]["load_id"] if rows["loads"] else None,
+            "documents": len(rows["documents"]), "fetches": len(rows["fetches"]),
+            "errors": len(rows["errors"])}

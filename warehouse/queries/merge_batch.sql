@@ -1,0 +1,44 @@
+-- merge_batch: merge one staged batch (batch_* relations) into the warehouse.
+-- Runs inside one transaction; every statement is an upsert on natural keys, so a re-run of
+-- the same batch leaves the warehouse byte-for-byte the same.
+
+INSERT INTO fetches BY NAME SELECT * FROM batch_fetches
+ON CONFLICT (window_start, url_hash, kind) DO UPDATE SET
+    fetched_at = excluded.fetched_at, status = excluded.status, outcome = excluded.outcome,
+    error = excluded.error, content_hash = excluded.content_hash, size_bytes = excluded.size_bytes,
+    final_url = excluded.final_url, content_type = excluded.content_type, etag = excluded.etag,
+    last_modified = excluded.last_modified, load_id = excluded.load_id
+WHERE fetches.outcome <> 'ok' AND excluded.outcome = 'ok';
+
+INSERT INTO pages BY NAME SELECT * FROM batch_pages
+ON CONFLICT (url_hash) DO UPDATE SET
+    first_seen_window = least(pages.first_seen_window, excluded.first_seen_window);
+
+INSERT INTO documents BY NAME SELECT * FROM batch_documents
+ON CONFLICT (doc_id) DO UPDATE SET
+    first_seen_window = least(documents.first_seen_window, excluded.first_seen_window);
+
+INSERT INTO document_sightings BY NAME SELECT * FROM batch_sightings
+ON CONFLICT (doc_id, window_start) DO NOTHING;
+
+INSERT INTO extract_errors BY NAME SELECT * FROM batch_errors
+ON CONFLICT (window_start, url, content_hash) DO NOTHING;
+
+INSERT INTO term_groups BY NAME SELECT * FROM batch_term_groups
+ON CONFLICT (group_key) DO NOTHING;
+
+INSERT INTO term_variants BY NAME SELECT * FROM batch_term_variants
+ON CONFLICT (normalized) DO NOTHING;
+
+-- Mentions are facts about a document version: replace them wholesale (the known-term sweep
+-- that follows re-adds what it finds, so the result is the same on every re-run).
+DELETE FROM term_mentions WHERE doc_id IN (SELECT doc_id FROM batch_documents);
+DELETE FROM dosing_mentions WHERE doc_id IN (SELECT doc_id FROM batch_documents);
+DELETE FROM claims WHERE doc_id IN (SELECT doc_id FROM batch_documents);
+DELETE FROM document_flags WHERE doc_id IN (SELECT doc_id FROM batch_documents);
+INSERT INTO term_mentions BY NAME SELECT * FROM batch_term_mentions;
+INSERT INTO dosing_mentions BY NAME SELECT * FROM batch_dosing;
+INSERT INTO claims BY NAME SELECT * FROM batch_claims;
+INSERT INTO document_flags BY NAME SELECT * FROM batch_flags;
+
+INSERT OR REPLACE INTO loads BY NAME SELECT * FROM batch_loads;
