@@ -24,6 +24,9 @@ _EFFECTS = {
     "block": "block", "blocks": "block", "eliminate": "eliminate", "eliminates": "eliminate",
     "effective": "effective", "works": "work", "worked": "work", "cause": "cause",
     "causes": "cause", "linked": "linked", "raise": "raise", "raises": "raise",
+    "quiet": "calm", "quiets": "calm", "fewer": "reduce", "steadier": "stabilise",
+    "stabilise": "stabilise", "stabilize": "stabilise", "take the edge off": "ease",
+    "takes the edge off": "ease", "protects": "protect", "protect": "protect",
 }
 _EFFECT_RE = re.compile(r"\b(" + "|".join(sorted(_EFFECTS, key=len, reverse=True)) + r")\b",
                         re.IGNORECASE)

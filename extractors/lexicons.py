@@ -48,7 +48,8 @@ def conditions() -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def condition_pattern() -> re.Pattern:
     names = sorted(conditions(), key=len, reverse=True)
-    return re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")\b", re.IGNORECASE)
+    # A trailing "s" is allowed: "moods", "aches", "flashbacks".
+    return re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")s?\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)

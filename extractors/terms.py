@@ -22,8 +22,9 @@ _QUOTED = re.compile(
 # The coined term comes after these cues: "often known as black recall".
 _CUE_BEFORE_TERM = re.compile(
     r"\b(?:(?:often |also |commonly |sometimes )?(?:known|referred to) as|(?:often |also |commonly )?called|"
-    r"so-called|dubbed|nicknamed|what (?:we|people|users|many|some) call|the community calls|"
-    r"(?:we|people|users) call (?:it|this|them))\s+(?:the |a |an )?", re.IGNORECASE)
+    r"so-called|dubbed|nicknamed|what (?:[a-z]+ ){0,4}call|the community calls|"
+    r"(?:i|we|people|users|readers|customers|they) call (?:it|this|that|them))\s+(?:the |a |an )?",
+    re.IGNORECASE)
 # The definition comes after these cues: "black recall, a term for the flashbacks ...".
 _CUE_DEFINITION = re.compile(
     r"^[\s\"”’'),]*(?:[—–-]|,)?\s*(?:is |are |was )?(?:a|an|the|our|their)\s+"
@@ -67,6 +68,8 @@ def _acronyms(sentence: str) -> list[_Candidate]:
         key = abbreviation_key(acronym)
         if len(key) < 2 or key in lexicons.not_terms() or key.isdigit():
             continue
+        if re.search(r"\b(?:code|coupon|promo)\W*$", sentence[:m.start()], re.IGNORECASE):
+            continue  # "use code HAVEN10": a discount code, not an abbreviation
         if _BYLINE_INITIALS.search(sentence[:m.start()]) and "." in acronym and len(key) <= 3 \
                 and re.match(r"\s+[A-Z][a-z]", sentence[m.end():]):
             continue  # fix: a person's initials in a byline ("By J.R. Okafor") are not a term
@@ -139,9 +142,16 @@ def _definition_after(sentence: str, end: int) -> str | None:
     return m.group(1).strip() if m else None
 
 
+_PARTICLES = frozenset("up down off out in on over away back".split())
+
+
 def _plausible_phrase(phrase: str) -> bool:
+    """Coinages are short noun phrases: not adverb-led ("mildly energising") and not phrasal
+    verbs ("work your way up")."""
     words = phrase.split()
     if not 1 <= len(words) <= 4 or len(phrase) > 40:
+        return False
+    if len(words) > 1 and (words[0].lower().endswith("ly") or words[-1].lower() in _PARTICLES):
         return False
     if not all(re.fullmatch(_WORD, w.strip(",.")) for w in words):
         return False

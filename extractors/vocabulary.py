@@ -21,9 +21,17 @@ from extractors import lexicons
 _OBO_LINE = re.compile(r'^(?:name: (.+)|synonym: "(.+?)" )')
 
 
+# British spellings that medical vocabularies (US-built) spell otherwise.
+_US_SPELLING = [("behaviour", "behavior"), ("haem", "hem"), ("anaem", "anem"), ("oedem", "edem"),
+                ("tumour", "tumor"), ("paediatric", "pediatric"), ("oesophag", "esophag"),
+                ("randomis", "randomiz")]
+
+
 def normalize_phrase(text: str) -> str:
-    """Lower case, no dots or quotes, hyphens as spaces, single spaces."""
+    """Lower case, US spelling, no dots or quotes, hyphens as spaces, single spaces."""
     text = text.lower().replace("’", "'")
+    for british, american in _US_SPELLING:
+        text = text.replace(british, american)
     text = re.sub(r"[.\"“”‘]", "", text)
     text = re.sub(r"(?<!\w)'|'(?!\w)", "", text)
     text = re.sub(r"[-–—_/]+", " ", text)
@@ -83,8 +91,8 @@ def medical_phrases() -> frozenset[str]:
     phrases = set()
     for source in (_hpo_phrases(), _icd_phrases(), _drug_phrases()):
         phrases.update(normalize_phrase(p) for p in source)
-    phrases.update(lexicons.substances())
-    phrases.update(lexicons.conditions())
+    phrases.update(normalize_phrase(p) for p in lexicons.substances())
+    phrases.update(normalize_phrase(p) for p in lexicons.conditions())
     for expansions in abbreviations().values():
         phrases.update(normalize_phrase(e) for e in expansions)
     phrases.discard("")

@@ -56,11 +56,11 @@ def doc_id_for(url: str, content_hash: str, extractor_version: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
-def load_id_for(*paths: Path) -> str:
-    digest = hashlib.sha256()
-    for path in paths:
-        digest.update(Path(path).read_bytes())
-    return digest.hexdigest()[:16]
+def load_id_for(window_start: datetime | None) -> str:
+    """One load per crawl window: re-crawling and re-loading a window replaces its load (and
+    its check results) instead of adding another."""
+    key = window_start.isoformat() if window_start else "no-window"
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
 def _utc(value: str | None) -> datetime | None:
@@ -96,8 +96,9 @@ def _read_jsonl(path: Path) -> list[dict]:
 def stage_batch(fetches_path: Path, analyses_path: Path, existing_groups: dict[str, str],
                 group_kinds: dict[str, str]) -> dict[str, list[dict]]:
     """Turn the two batch files into rows per table (pure apart from reading the files)."""
-    load_id = load_id_for(fetches_path, analyses_path)
     fetches, analyses = _read_jsonl(fetches_path), _read_jsonl(analyses_path)
+    window = _utc((fetches or analyses or [{}])[0].get("window_start"))
+    load_id = load_id_for(window)
     rows: dict[str, list[dict]] = {name: [] for name in _COLUMNS}
     for f in fetches:
         rows["fetches"].append({
@@ -121,7 +122,6 @@ def stage_batch(fetches_path: Path, analyses_path: Path, existing_groups: dict[s
         _stage_document(a, load_id, rows, groups, kinds)
     rows["term_variants"] = [{"normalized": k, "group_key": v} for k, v in sorted(groups.items())
                              if k not in existing_groups]
-    window = _utc((fetches or analyses or [{}])[0].get("window_start"))
     rows["loads"] = [{"load_id": load_id, "window_start": window, "fetches": len(fetches),
                       "documents": len(rows["documents"]), "errors": len(rows["errors"])}] if window else []
     return rows
