@@ -6,7 +6,10 @@ from functools import lru_cache
 
 from extractors.models import Link, Page
 
-_MD_LINK = re.compile(r"\[([^\[\]]{0,300})\]\(([^()\s]{1,2000})\)")
+# trafilatura writes links as `[anchor](href)` and escapes brackets inside the anchor:
+# a citation marker arrives as `[\[1\]](#ref-1)`.
+_MD_LINK = re.compile(r"\[((?:\\.|[^\[\]\\]){0,300})\]\(([^()\s]{1,2000})\)")
+_MD_ESCAPE = re.compile(r"\\([\[\]\\*_()#+\-.!`])")
 _CANONICAL = re.compile(
     r"<link\b[^>]*\brel=[\"']?canonical[\"']?[^>]*>", re.IGNORECASE)
 _HREF = re.compile(r"\bhref=[\"']([^\"']{1,2000})[\"']", re.IGNORECASE)
@@ -73,7 +76,7 @@ def _strip_links(marked: str):
         before = marked[last:m.start()]
         out.append(before)
         length += len(before)
-        anchor = m.group(1)
+        anchor = _MD_ESCAPE.sub(r"\1", m.group(1))
         spans.append((length, length + len(anchor), m.group(2), anchor))
         out.append(anchor)
         length += len(anchor)

@@ -110,3 +110,18 @@ def test_short_real_article_is_still_extracted():
 
 def test_extraction_error_is_a_value_error():
     assert issubclass(ExtractionError, ValueError)
+
+
+def test_citation_links_keep_their_brackets_and_mark_the_claim_cited():
+    """trafilatura escapes brackets inside link text (`[\\[1\\]](#ref-1)`); the text must read
+    `[1]`, with no markdown left over, and the claim that carries it counts as cited."""
+    from extractors.analyze import analyze_html
+
+    body = " ".join(["Patients often ask what to expect during the first week of treatment."] * 4)
+    html = (f"<html><body><article><h1>Buprenorphine</h1><p>{body}</p>"
+            "<p>Buprenorphine reduces cravings in opioid withdrawal "
+            '<a class="cite" href="#ref-1">[1]</a>.</p></article></body></html>')
+    result = analyze_html(html, "https://clinic.example/bup.html")
+    assert "[1]" in result.page.text and "\\[" not in result.page.text and "](#" not in result.page.text
+    claim = next(c for c in result.claims if c.substance == "buprenorphine")
+    assert claim.cited is True
