@@ -16,7 +16,7 @@ install: $(STAMP)
 # Reinstalls only when the pins change; a second run reuses .venv.
 $(STAMP): constraints.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet "pip==26.3"  # pip 23.2 mis-resolves some extras (stack-facts)
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test]"
 	$(BIN)/python -m pip check
 	rm -f $(VENV)/.installed-*

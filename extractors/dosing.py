@@ -24,6 +24,8 @@ UNITS = {
     "shell": "shell", "shells": "shell",
 }
 CANONICAL_UNITS = frozenset(UNITS.values())
+_COUNT_UNITS = frozenset({"capsule", "tablet", "drop", "dropper", "shell"})
+MAX_COUNT_PER_DOSE = 30  # above this, a count of capsules or drops describes a package
 _NUMBER_WORDS = {
     "half": 0.5, "a half": 0.5, "one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4,
     "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11,
@@ -34,7 +36,7 @@ _NUM = (r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?(?:\s*/\s*\d+)?|[½¼¾�
         r"(?:a\s+half|half|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
         r"fifteen|twenty|thirty|fifty|a|an))")
 _UNIT = "|".join(sorted((re.escape(u) for u in UNITS), key=len, reverse=True))
-_MAX_CUE = (r"no more than|not more than|do not exceed|don['’]t exceed|never exceed|not to exceed|"
+_MAX_CUE = (r"no more than|not more than|(?:never|don['’]t|do not) (?:take |use )?more than|do not exceed|don['’]t exceed|never exceed|not to exceed|"
             r"maximum(?: of)?|max(?:imum)?\.?|at most|up to|limit (?:yourself|it) to|should not exceed")
 _FREQ = (r"(?:every\s+(?:\d+|one|two|three|four|five|six|eight|twelve)(?:\s*(?:-|–|to)\s*\w+)?\s+hours?|"
          r"(?:once|twice|(?:\w+|\d+)\s+times)\s+(?:a|per|each)\s+(?:day|week)|"
@@ -100,6 +102,9 @@ def _explicit(text: str, substance: str | None) -> list[Dosing]:
             low, high = (high, low) if high > 0 else (low, low)
         if m.group("low").lower() in {"a", "an"} and m.group("high") is None and not m.group("max"):
             continue  # "a capsule" alone is not a dose statement worth a row
+        unit = UNITS[m.group("unit").lower()]
+        if unit in _COUNT_UNITS and (high or low) > MAX_COUNT_PER_DOSE and not m.group("max"):
+            continue  # "a bottle of 120 capsules" is a package size, not a dose
         what = (m.group("what") or "").lower()
         target = lexicons.substances().get(what) or lexicons.substances().get(what.split(" ")[0])
         frequency = (m.group("freq") or "").strip(" ,") or None

@@ -164,3 +164,13 @@ def test_amount_low_le_high_on_a_mixed_page():
 ])
 def test_parse_number(token, value):
     assert parse_number(token) == value
+
+
+def test_package_sizes_are_not_doses_but_large_maximums_are_kept():
+    from extractors.dosing import extract_dosing
+    from extractors.sentences import split_sentences
+
+    found = extract_dosing(split_sentences("Each bottle holds 120 capsules. Take 2 capsules daily."))
+    assert [(d.amount_low, d.unit) for d in found if d.unit] == [(2.0, "capsule")]
+    found = extract_dosing(split_sentences("Never take more than 40 drops in a day."))
+    assert any(d.kind == "maximum" and d.amount_low == 40 for d in found)
