@@ -9,7 +9,7 @@ export AIRFLOW__CORE__LOAD_EXAMPLES := False
 export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN := sqlite:///$(CURDIR)/.airflow/airflow.db
 export CLAIMWATCH_HOME := $(CURDIR)
 
-.PHONY: install demo test airflow-home clean
+.PHONY: install demo test eval airflow-home clean
 
 install: $(STAMP)
 
@@ -30,6 +30,10 @@ demo: airflow-home
 
 test: install
 	$(BIN)/python -m pytest
+
+# Precision/recall of the extractors on the annotated set; fails below the pinned floors.
+eval: install
+	$(BIN)/python -m tests.eval.score
 
 clean:
 	rm -rf .airflow data/ .pytest_cache

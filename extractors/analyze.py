@@ -1,8 +1,8 @@
 """HTML → Analysis: the whole extract stage for one page, as one pure function."""
 from __future__ import annotations
 
-from extractors.claims import extract_claims
-from extractors.dosing import extract_dosing
+from extractors.claims import evidence_flags, extract_claims
+from extractors.dosing import extract_dosing, main_substance
 from extractors.models import Analysis, Flag
 from extractors.sentences import split_sentences
 from extractors.terms import extract_terms
@@ -13,12 +13,23 @@ def analyze_html(html: str, url: str) -> Analysis:
     """Extract text, terms, dosing and claims from one page. Raises ExtractionError when the
     page has no main text."""
     page, link_spans = extract_page(html, url)
+    if page.language not in ENGLISH_RULES_APPLY:
+        # The lexicons and patterns are English: on other pages they would mislead.
+        return Analysis(page=page, flags=(Flag("non_english", f"language {page.language}: "
+                                                "English extraction rules not applied"),))
     sentences = split_sentences(page.text)
+    subject = main_substance(sentences)
     terms = extract_terms(page.text, sentences)
-    dosing = extract_dosing(sentences)
-    claims = extract_claims(sentences, link_spans, url)
+    dosing = extract_dosing(sentences, subject)
+    claims = extract_claims(sentences, link_spans, url, subject)
+    flags = _flags(terms, dosing, claims)
+    flags += [Flag(kind, detail) for kind, detail in evidence_flags(sentences, claims)]
     return Analysis(page=page, terms=tuple(terms), dosing=tuple(dosing), claims=tuple(claims),
-                    flags=tuple(_flags(terms, dosing, claims)))
+                    flags=tuple(flags))
+
+
+# None: too little text to tell; such pages get the English rules, as most of the web is English.
+ENGLISH_RULES_APPLY = ("en", None)
 
 
 def _flags(terms, dosing, claims) -> list[Flag]:

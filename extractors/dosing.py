@@ -61,6 +61,7 @@ _LANGUAGE = [
     ("individualised", "listen to your body", r"\blisten(?:ing)?\s+to\s+your\s+body"),
     ("individualised", "find your dose", r"\bfind\s+(?:the|your)\s+(?:right|optimal|ideal|own|"
      r"sweet)\s+(?:dose|amount|spot|dosage)"),
+    ("as_needed", "as needed", r"\b(?:as|when|if) (?:needed|required)\b|\bon an as-needed basis"),
     ("individualised", "everyone is different", r"\beveryone(?:['’]s|\s+is)\s+(?:body\s+is\s+)?"
      r"different"),
 ]
@@ -83,13 +84,46 @@ def parse_number(token: str) -> float | None:
         return None
 
 
-def extract_dosing(sentences: list[Sentence]) -> list[Dosing]:
+# Product forms, as written → canonical form.
+_FORMS = {"powder": "powder", "powders": "powder", "capsule": "capsule", "capsules": "capsule",
+          "extract": "extract", "extracts": "extract", "tincture": "tincture",
+          "tinctures": "tincture", "shot": "shot", "shots": "shot", "tea": "tea", "teas": "tea",
+          "gummies": "gummy", "gummy": "gummy", "tablets": "tablet", "tablet": "tablet",
+          "drink": "drink", "drinks": "drink", "resin": "resin", "oil": "oil"}
+_FORM_RE = re.compile(r"\b(" + "|".join(sorted(_FORMS, key=len, reverse=True)) + r")\b",
+                      re.IGNORECASE)
+
+
+def extract_dosing(sentences: list[Sentence], main_substance: str | None = None) -> list[Dosing]:
+    """Dosing statements in text order. A sentence without a substance takes the last one named
+    earlier on the page, else the page's main substance."""
     out: list[Dosing] = []
+    last = None
     for sentence in sentences:
-        substance = _substance(sentence.text)
+        named = _substance(sentence.text)
+        if named:
+            last = named
+        substance = named or last or main_substance
         out += _explicit(sentence.text, substance)
         out += _language(sentence.text, substance)
+    out += product_forms(sentences, main_substance)
     return out
+
+
+def product_forms(sentences: list[Sentence], main_substance: str | None) -> list[Dosing]:
+    """One `form` row per product form the page offers (powder, capsules, extract, ...), in
+    sentences that name a substance or on a page with one main substance."""
+    seen: dict[str, Dosing] = {}
+    for sentence in sentences:
+        substance = _substance(sentence.text) or main_substance
+        if not substance:
+            continue
+        for m in _FORM_RE.finditer(sentence.text):
+            form = _FORMS[m.group(1).lower()]
+            seen.setdefault(form, Dosing(text=m.group(1), kind="form", substance=substance,
+                                         amount_low=None, amount_high=None, unit=None,
+                                         frequency=None, sentence=sentence.text, phrase=form))
+    return list(seen.values())
 
 
 def _explicit(text: str, substance: str | None) -> list[Dosing]:
@@ -140,6 +174,17 @@ def _language(text: str, substance: str | None) -> list[Dosing]:
                                 amount_high=None, unit=None, frequency=None, sentence=text,
                                 phrase=phrase))
     return found
+
+
+def main_substance(sentences: list[Sentence]) -> str | None:
+    """The substance a page is about: named in at least 60% of the substance mentions."""
+    from collections import Counter
+    counts = Counter(lexicons.substances()[m.group(1).lower()] for s in sentences
+                     for m in lexicons.substance_pattern().finditer(s.text))
+    if not counts:
+        return None
+    name, n = counts.most_common(1)[0]
+    return name if n >= 0.6 * sum(counts.values()) else None
 
 
 def _substance(text: str) -> str | None:

@@ -79,6 +79,8 @@ class Analysis:
 
     def to_json(self) -> dict:
         """The `claimwatch analyze` record: page fields flattened, lists of plain dicts."""
+        from extractors import EXTRACTOR_VERSION
+
         return {
             "url": self.page.url,
             "title": self.page.title,
@@ -89,6 +91,7 @@ class Analysis:
             "dosing": [_plain(d) for d in self.dosing],
             "claims": [_plain(c) for c in self.claims],
             "flags": [_plain(f) for f in self.flags],
+            "extractor_version": EXTRACTOR_VERSION,
         }
 
 
