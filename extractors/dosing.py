@@ -10,6 +10,7 @@ from extractors.sentences import Sentence
 
 # Canonical units (documented in README): every spelling maps to one of these.
 UNITS = {
+    "mg/kg": "mg/kg", "mg per kg": "mg/kg",
     "mg": "mg", "milligram": "mg", "milligrams": "mg",
     "g": "g", "gram": "g", "grams": "g", "gr": "g", "gm": "g",
     "mcg": "mcg", "µg": "mcg", "μg": "mcg", "microgram": "mcg", "micrograms": "mcg",
@@ -27,23 +28,25 @@ CANONICAL_UNITS = frozenset(UNITS.values())
 _COUNT_UNITS = frozenset({"capsule", "tablet", "drop", "dropper", "shell"})
 MAX_COUNT_PER_DOSE = 30  # above this, a count of capsules or drops describes a package
 _NUMBER_WORDS = {
-    "half": 0.5, "a half": 0.5, "one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4,
+    "half": 0.5, "a half": 0.5, "half a": 0.5, "half an": 0.5, "one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4,
     "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11,
     "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "fifty": 50, "hundred": 100,
 }
 _FRACTIONS = {"½": 0.5, "¼": 0.25, "¾": 0.75, "⅓": 1 / 3, "⅔": 2 / 3, "⅛": 0.125, "⅙": 1 / 6}
 _NUM = (r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?(?:\s*/\s*\d+)?|[½¼¾⅓⅔⅛⅙]|"
-        r"(?:a\s+half|half|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+        r"(?:a\s+half|half\s+an?|half|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
         r"fifteen|twenty|thirty|fifty|a|an))")
 _UNIT = "|".join(sorted((re.escape(u) for u in UNITS), key=len, reverse=True))
 _MAX_CUE = (r"no more than|not more than|(?:never|don['’]t|do not) (?:take |use )?more than|do not exceed|don['’]t exceed|never exceed|not to exceed|"
             r"maximum(?: of)?|max(?:imum)?\.?|at most|up to|limit (?:yourself|it) to|should not exceed")
 _FREQ = (r"(?:every\s+(?:\d+|one|two|three|four|five|six|eight|twelve)(?:\s*(?:-|–|to)\s*\w+)?\s+hours?|"
          r"(?:once|twice|(?:\w+|\d+)\s+times)\s+(?:a|per|each)\s+(?:day|week)|"
-         r"(?:once|twice)\s+daily|daily|per\s+day|a\s+day|each\s+day|in\s+24\s+hours|"
-         r"per\s+session|per\s+serving|at\s+bedtime|before\s+bed|as\s+needed|weekly)")
+         r"(?:once|twice|\w+\s+times)\s+daily|daily|per\s+day|a\s+day|each\s+day|in\s+a\s+day|"
+         r"in\s+24\s+hours|per\s+24\s+hours|per\s+session|per\s+serving|at\s+bedtime|"
+         r"before\s+bed|at\s+night|in\s+the\s+morning|with\s+(?:food|meals)|as\s+needed|weekly)")
 _DOSE = re.compile(
-    rf"(?P<max>(?:{_MAX_CUE})\s+)?(?P<low>{_NUM})(?:\s*(?:-|–|—|to|or)\s*(?P<high>{_NUM}))?"
+    rf"(?P<max>(?:{_MAX_CUE})\s+)?(?:between\s+(?P<blow>{_NUM})\s+and\s+(?P<bhigh>{_NUM})|"
+    rf"(?P<low>{_NUM})(?:\s*(?:-|–|—|to|or)\s*(?P<high>{_NUM}))?)"
     rf"\s*(?P<unit>{_UNIT})\b\.?(?:\s+of\s+(?P<what>[\w-]+))?"
     rf"(?P<freq>(?:\s*,?\s*(?:taken\s+)?(?:up\s+to\s+)?{_FREQ})?)(?P<after>\s+at\s+most)?",
     re.IGNORECASE)
@@ -129,12 +132,13 @@ def product_forms(sentences: list[Sentence], main_substance: str | None) -> list
 def _explicit(text: str, substance: str | None) -> list[Dosing]:
     found = []
     for m in _DOSE.finditer(text):
-        low, high = parse_number(m.group("low")), parse_number(m.group("high") or "")
+        low_text, high_text = m.group("low") or m.group("blow"), m.group("high") or m.group("bhigh")
+        low, high = parse_number(low_text), parse_number(high_text or "")
         if low is None or low <= 0:
             continue
         if high is not None and high < low:  # fix: "4 to 2 grams" gave amount_low > amount_high
             low, high = (high, low) if high > 0 else (low, low)
-        if m.group("low").lower() in {"a", "an"} and m.group("high") is None and not m.group("max"):
+        if low_text.lower() in {"a", "an"} and high_text is None and not m.group("max"):
             continue  # "a capsule" alone is not a dose statement worth a row
         unit = UNITS[m.group("unit").lower()]
         if unit in _COUNT_UNITS and (high or low) > MAX_COUNT_PER_DOSE and not m.group("max"):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 # Words after which a period never ends a sentence.
 _ABBREVIATIONS = {
     "dr", "mr", "mrs", "ms", "prof", "st", "vs", "etc", "approx", "no", "fig", "al", "inc", "ltd",
-    "jr", "sr", "e.g", "i.e", "cf", "ca", "u.s",
+    "jr", "sr", "e.g", "i.e", "cf", "ca",
 }
 # Fix (tests/extractors): units used to sit in _ABBREVIATIONS, so "The usual dose is 500 mg. Some
 # users take more." was never split. After a unit, split only when a sentence opener follows,

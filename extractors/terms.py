@@ -21,8 +21,8 @@ _QUOTED = re.compile(
     r"(?:(?<=[\s(—–-])|^)(?:“([^”\n]{2,60})”|\"([^\"\n]{2,60})\"|‘([^’\n]{2,60})’|'([^'\n]{2,60})'(?!\w))")
 # The coined term comes after these cues: "often known as black recall".
 _CUE_BEFORE_TERM = re.compile(
-    r"\b(?:(?:often |also |commonly |sometimes )?(?:known|referred to) as|(?:often |also |commonly )?called|"
-    r"so-called|dubbed|nicknamed|what (?:[a-z]+ ){0,4}call|the community calls|"
+    r"\b(?:(?:often |also |commonly |sometimes )?(?:known|know|referred to|refer to) as|(?:often |also |commonly )?called|"
+    r"so-called|dubbed|nicknamed|what (?:[a-z]+ ){0,4}calls?|the community calls|"
     r"(?:i|we|people|users|readers|customers|they) call (?:it|this|that|them))\s+(?:the |a |an )?",
     re.IGNORECASE)
 # The definition comes after these cues: "black recall, a term for the flashbacks ...".
@@ -73,7 +73,8 @@ def _acronyms(sentence: str) -> list[_Candidate]:
         if _BYLINE_INITIALS.search(sentence[:m.start()]) and "." in acronym and len(key) <= 3 \
                 and re.match(r"\s+[A-Z][a-z]", sentence[m.end():]):
             continue  # fix: a person's initials in a byline ("By J.R. Okafor") are not a term
-        expansion = _long_form_before(sentence, m.start()) or _long_form_after(sentence, m.end(), key)
+        expansion = (_long_form_before(sentence, m.start()) or _long_form_after(sentence, m.end(), key)
+                     or _apposition(sentence, m.end(), key))
         found.append(_Candidate(acronym, "acronym", expansion, sentence))
     return found
 
@@ -111,6 +112,22 @@ def _long_form_after(sentence: str, end: int, key: str) -> str | None:
     return inner
 
 
+def _apposition(sentence: str, end: int, key: str) -> str | None:
+    """"S.R.S., Social Relaxation State, …": without parentheses, only a run of words whose
+    initials spell the acronym exactly counts as its definition."""
+    m = re.match(r"\s*[,:—–]\s*([A-Za-z][\w'-]*(?:\s+[\w'-]+){1,7})", sentence[end:])
+    if not m:
+        return None
+    words = m.group(1).split()
+    letters = key.replace("-", "")
+    for n in range(len(letters), len(words) + 1):
+        span = words[:n]
+        initials = "".join(w[0].upper() for w in span if w.lower() not in _STOPWORDS)
+        if initials == letters:
+            return " ".join(span)
+    return None
+
+
 def _subsequence_len(key: str, initials: list[str]) -> int:
     matched = 0
     for letter in initials:
@@ -127,8 +144,8 @@ def _coinages(sentence: str) -> list[_Candidate]:
             found.append(_Candidate(phrase, "coinage", _definition_after(sentence, m.end()), sentence))
     for m in _CUE_BEFORE_TERM.finditer(sentence):
         rest = sentence[m.end():]
-        if rest[:1] in "“\"‘'":
-            continue  # quoted: handled above
+        if rest[:1] in "“\"‘'" or _ACRONYM.match(rest):
+            continue  # quoted, or an acronym: handled by their own passes
         words = re.match(rf"({_WORD}(?:\s+{_WORD}){{0,2}})(?=\s*[,.;:)—–]|\s*$)", rest)
         # Fix (tests/extractors): an acronym after a cue ("people call it OPMS") was also taken
         # as a coinage with the same key, so its mention was counted twice. _acronyms has it.
@@ -168,9 +185,11 @@ def _worth_keeping(c: _Candidate, lower_text: str) -> bool:
         return _zipf(key.lower()) < 3.0  # "WARNING", "SALE" are words, not acronyms
     if c.expansion or _CUE_BEFORE_TERM.search(c.sentence):
         return True
+    if len(c.surface.split()) > 1 and all(w[:1].isupper() for w in c.surface.split()):
+        return False  # “Island Dusk”: a product or brand name, not jargon
     words = c.surface.lower().split()
     if len(words) == 1:
-        return _zipf(words[0]) < 3.0
+        return _zipf(words[0]) < 1.0  # “recalibrating” is an English word in scare quotes
     return lower_text.count(c.surface.lower()) >= 2 or any(_zipf(w) < 3.0 for w in words)
 
 
@@ -188,6 +207,14 @@ def _group(candidates: list[_Candidate], text: str) -> list[Term]:
     groups: dict[str, list[_Candidate]] = defaultdict(list)
     for key, members in by_key.items():
         groups[merged[key]].extend(members)
+    words = list(_TEXT_WORD.finditer(text))
+    for key, members in groups.items():
+        if members[0].kind == "coinage":
+            known = {normalize_phrase(m.surface) for m in members}
+            for variant in sorted(set(_misspellings(key, text, words))):
+                if normalize_phrase(variant) not in known:
+                    known.add(normalize_phrase(variant))
+                    members.append(_Candidate(variant, "coinage", None, members[0].sentence))
     terms = [_term(key, members, text) for key, members in groups.items()]
     return sorted(terms, key=lambda t: (-t.count, t.normalized))
 
@@ -213,13 +240,55 @@ def merge_near_identical(keys: list[str], kind_of: dict[str, str] | None = None)
 
 
 def near_identical(a: str, b: str) -> bool:
-    """Same word count, same first word, and at most a small spelling difference."""
-    wa, wb = a.split(), b.split()
+    """Two spellings of one coinage: equal without spaces ("tide calm" / "tidecalm"), or, for
+    phrases of 8+ letters with the same first letter, at most two edits apart ("black recall" /
+    "black recoil", "ember sleep" / "embre sleep")."""
     if a == b:
         return True
-    if len(wa) != len(wb) or len(wa) < 2 or wa[0] != wb[0]:
+    ca, cb = a.replace(" ", ""), b.replace(" ", "")
+    if ca == cb or ca + "s" == cb or cb + "s" == ca:  # spacing, or a plural
+        return True
+    if " " not in a and " " not in b:
+        return False  # single words two edits apart are usually different words
+    if min(len(ca), len(cb)) < 8 or ca[0] != cb[0]:
         return False
-    return SequenceMatcher(None, a, b).ratio() >= 0.8
+    return _edit_distance(ca, cb) <= 2
+
+
+def _edit_distance(a: str, b: str, limit: int = 3) -> int:
+    """Levenshtein distance, stopping early once it exceeds `limit`."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]
+
+
+_TEXT_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+_PLAIN_RUN = re.compile(r"[A-Za-z'’ -]+")
+
+
+def _misspellings(key: str, text: str, words: list) -> list[str]:
+    """Spellings of coinage `key` in the text that no quote or cue marked ("The coper hush
+    lifted"): runs of one word fewer to one more than the key, near-identical to it."""
+    size = len(key.split())
+    found = []
+    for n in range(max(1, size - 1), size + 2):
+        for i in range(len(words) - n + 1):
+            start, end = words[i].start(), words[i + n - 1].end()
+            surface = text[start:end]
+            if not _PLAIN_RUN.fullmatch(surface):
+                continue  # a run across punctuation ("recall”, a") is not one spelling
+            candidate = normalize_phrase(surface)
+            if candidate != key and candidate[:1] == key[:1] and near_identical(candidate, key):
+                found.append(surface)
+    return found
 
 
 def _term(key: str, members: list[_Candidate], text: str) -> Term:

@@ -120,10 +120,20 @@ def is_medical_phrase(text: str) -> bool:
 
 def is_known_abbreviation(acronym: str, expansions: tuple[str, ...] = ()) -> bool:
     """Known when listed; when the page defines it, one definition must match a listed one."""
-    listed = abbreviations().get(abbreviation_key(acronym))
+    key = abbreviation_key(acronym)
+    listed = abbreviations().get(key)
+    if not listed and "-" in key:  # "GABA-B", "CBT-I": a known base with a subtype suffix
+        listed = abbreviations().get(key.split("-")[0])
     if not listed:
         return False
     if not expansions:
         return True
-    wanted = {normalize_phrase(e) for e in listed}
-    return any(normalize_phrase(e) in wanted for e in expansions)
+    return any(_same_meaning(e, known) for e in expansions for known in listed)
+
+
+def _same_meaning(a: str, b: str) -> bool:
+    """"generalized anxiety disorder" ~ "general anxiety disorder": near-equal spellings."""
+    from difflib import SequenceMatcher
+
+    a, b = normalize_phrase(a), normalize_phrase(b)
+    return a == b or SequenceMatcher(None, a, b).ratio() >= 0.85

@@ -107,7 +107,7 @@ def test_blog_dosing(blog):
                 for d in blog.dosing if d.amount_low is not None]
     # "a COWS score of 8 to 12" is not a dose
     assert explicit == [("amount", 2.0, 4.0, "g", "every six hours"),
-                        ("maximum", 8.0, 8.0, "g", None)]
+                        ("maximum", 8.0, 8.0, "g", "in a day")]
     phrases = {(d.kind, d.phrase) for d in blog.dosing if d.amount_low is None}
     assert phrases == {("individualised", "listen to your body"),
                        ("individualised", "everyone is different")}

@@ -28,7 +28,7 @@ def explicit_of(text: str):
         ("A shell of this brew delivers 70-250 mg of kavalactones.",
          70, 250, "mg", "amount", None, "kava"),
         ("During a taper, take no more than 8 grams in a day.",
-         8, 8, "g", "maximum", None, None),
+         8, 8, "g", "maximum", "in a day", None),
         ("Take 3 capsules twice daily with a meal.", 3, 3, "capsule", "amount", "twice daily", None),
         ("Put one dropper under your tongue.", 1, 1, "dropper", "amount", None, None),
         ("Take one dropper before bed.", 1, 1, "dropper", "amount", "before bed", None),
@@ -174,3 +174,24 @@ def test_package_sizes_are_not_doses_but_large_maximums_are_kept():
     assert [(d.amount_low, d.unit) for d in found if d.unit] == [(2.0, "capsule")]
     found = extract_dosing(split_sentences("Never take more than 40 drops in a day."))
     assert any(d.kind == "maximum" and d.amount_low == 40 for d in found)
+
+
+@pytest.mark.parametrize("text,low,high,unit,frequency", [
+    ("Take between 2 and 5 grams.", 2, 5, "g", None),
+    ("Use half a teaspoon three times daily.", 0.5, 0.5, "tsp", "three times daily"),
+    ("Children get 10 mg/kg.", 10, 10, "mg/kg", None),
+    ("Take 2 capsules at night.", 2, 2, "capsule", "at night"),
+])
+def test_more_dose_forms(text, low, high, unit, frequency):
+    from extractors.dosing import extract_dosing
+    from extractors.sentences import split_sentences
+
+    [dose] = [d for d in extract_dosing(split_sentences(text)) if d.amount_low is not None]
+    assert (dose.amount_low, dose.amount_high, dose.unit, dose.frequency) == (low, high, unit, frequency)
+
+
+def test_a_dotted_country_abbreviation_can_end_a_sentence():
+    from extractors.sentences import split_sentences
+
+    assert len(split_sentences("Made in the U.S. We ship fast.")) == 2
+    assert len(split_sentences("The U.S. Food and Drug Administration warned sellers.")) == 1
