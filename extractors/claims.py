@@ -9,27 +9,50 @@ from extractors import lexicons
 from extractors.models import Claim
 from extractors.sentences import Sentence
 
-# Effect verbs, as written → their base form.
-_EFFECTS = {
-    "help": "help", "helps": "help", "helped": "help", "ease": "ease", "eases": "ease",
-    "easing": "ease", "relieve": "relieve", "relieves": "relieve", "relief": "relieve",
-    "alleviate": "alleviate", "alleviates": "alleviate", "reduce": "reduce", "reduces": "reduce",
-    "reducing": "reduce", "improve": "improve", "improves": "improve", "improving": "improve",
-    "treat": "treat", "treats": "treat", "cure": "cure", "cures": "cure", "manage": "manage",
-    "manages": "manage", "managing": "manage", "mitigate": "mitigate", "mitigating": "mitigate",
-    "calm": "calm", "calms": "calm", "soothe": "soothe", "soothes": "soothe", "support": "support",
-    "supports": "support", "boost": "boost", "boosts": "boost", "fight": "fight", "fights": "fight",
-    "prevent": "prevent", "prevents": "prevent", "restore": "restore", "restores": "restore",
-    "promote": "promote", "promotes": "promote", "lift": "lift", "lifts": "lift",
-    "block": "block", "blocks": "block", "eliminate": "eliminate", "eliminates": "eliminate",
-    "effective": "effective", "works": "work", "worked": "work", "cause": "cause",
-    "causes": "cause", "linked": "linked", "raise": "raise", "raises": "raise",
-    "quiet": "calm", "quiets": "calm", "fewer": "reduce", "steadier": "stabilise",
-    "stabilise": "stabilise", "stabilize": "stabilise", "take the edge off": "ease",
-    "takes the edge off": "ease", "protects": "protect", "protect": "protect",
+# Effect verbs by base form; inflections (-s, -es, -ed, -d, -ing) are generated below.
+_EFFECT_VERBS = (
+    "help ease relieve alleviate reduce improve treat cure manage mitigate calm soothe support "
+    "boost fight prevent restore promote lift block eliminate cause raise quiet settle stabilise "
+    "stabilize protect lower cut kill stop melt combat tame banish beat fix heal resolve lessen "
+    "dampen blunt counter shorten shrink clear dissolve erase target address").split()
+_EFFECT_PHRASES = {
+    r"t(?:ake|akes|aking|ook|aken) the edge off": "ease", r"got (?:me|them|him|her|us) through": "help",
+    r"melt(?:s|ed|ing)? away": "eliminate", r"wipe(?:s|d)? out": "eliminate",
+    r"wiped out": "eliminate", r"knock(?:s|ed)? (?:\w+ ){0,3}down": "reduce",
+    r"work(?:s|ed)? (?:wonders )?for": "help", r"(?:is |are )?effective (?:for|against|in)": "treat",
+    r"(?:is |are )?(?:good|great) for": "help", r"relief (?:from|for)": "relieve",
+    r"fewer": "reduce", r"less": "reduce", r"steadier": "stabilise", r"linked to": "linked",
+    r"touched": "help", r"settled": "settle",
 }
-_EFFECT_RE = re.compile(r"\b(" + "|".join(sorted(_EFFECTS, key=len, reverse=True)) + r")\b",
-                        re.IGNORECASE)
+
+
+def _inflections(verb: str) -> set[str]:
+    stem = verb[:-1] if verb.endswith("e") else verb
+    forms = {verb, verb + "s", verb + "es", stem + "ed", stem + "ing", verb + "d"}
+    if verb in ("cut", "beat", "quit"):
+        forms |= {verb, verb + "s", verb + "ting"}
+    if verb.endswith("y"):
+        forms |= {verb[:-1] + "ies", verb[:-1] + "ied"}
+    return forms
+
+
+_EFFECT_FORMS = {form: verb for verb in _EFFECT_VERBS for form in _inflections(verb)}
+# Phrases first, so "melts away" wins over "melts".
+_EFFECT_RE = re.compile(
+    r"\b(?:(" + "|".join(f"(?:{p})" for p in _EFFECT_PHRASES) + r")|(" +
+    "|".join(sorted(_EFFECT_FORMS, key=len, reverse=True)) + r"))\b", re.IGNORECASE)
+_PHRASE_RES = [(re.compile(p, re.IGNORECASE), base) for p, base in _EFFECT_PHRASES.items()]
+# A negation between the substance and the effect undoes the claim: "is not approved to treat".
+_NEGATION = re.compile(r"\b(?:not|no|never|n't|cannot|nor|without|isn't|doesn't|don't|won't|"
+                       r"didn't|fails? to|failed to)\b", re.IGNORECASE)
+
+
+def _effect_base(m: re.Match) -> str:
+    if m.group(2):
+        return _EFFECT_FORMS[m.group(2).lower()]
+    return next(base for pattern, base in _PHRASE_RES if pattern.fullmatch(m.group(1)))
+
+
 _HEDGES = re.compile(
     r"\b(may|might|could|can potentially|potentially|possibly|perhaps|suggests?|appears? to|"
     r"seems? to|promising|thought to|believed to|some (?:users|people) (?:report|say)|"
@@ -42,47 +65,75 @@ _CITATION = re.compile(
 
 def extract_claims(sentences: list[Sentence], link_spans=(), page_url: str = "",
                    main_substance: str | None = None) -> list[Claim]:
-    """One claim per sentence that names a substance (or says "it" on a page about one
-    substance), an effect, and a condition."""
+    """Claims in text order: one per (substance, condition) a sentence links by an effect verb.
+    A sentence whose subject is "it" takes the page's main substance, when it has one."""
     host = urlsplit(page_url).netloc.lower()
     external = [(s, e, h) for s, e, h in link_spans if _is_external(h, host)]
     claims = []
     for sentence in sentences:
-        claim = claim_from_sentence(sentence, external, main_substance)
-        if claim:
-            claims.append(claim)
+        claims += claims_from_sentence(sentence, external, main_substance)
     return claims
 
 
-_PRONOUN_SUBJECT = re.compile(r"^(?:and |but |so )?(?:it|this (?:herb|plant|leaf|product|powder|"
-                              r"supplement|blend|root|extract)|the (?:herb|leaf|powder|plant))\b",
-                              re.IGNORECASE)
+_PRONOUN_SUBJECT = re.compile(r"^(?:and |but |so |honestly,? )?(?:it|this (?:herb|plant|leaf|"
+                              r"product|powder|supplement|blend|root|extract|tea|strain)|"
+                              r"the (?:herb|leaf|powder|plant|extract|tea))\b", re.IGNORECASE)
 
 
-def claim_from_sentence(sentence: Sentence, link_spans=(), main_substance: str | None = None) -> Claim | None:
+# Conditions chained to a claimed one: "anxiety, stress and low mood".
+_COORDINATION = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s*/\s*)"
+                           r"(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+_EFFECT_REACH = 5  # words between an effect verb and the condition it acts on
+# "lowers the risk of overdose in people with opioid use disorder": a population, not a target.
+_POPULATION = re.compile(r"\b(?:in|for|among|of) (?:people|patients|adults|users|those|anyone|"
+                         r"someone|individuals|men|women|children) (?:with|who)\b", re.IGNORECASE)
+
+
+def claims_from_sentence(sentence: Sentence, link_spans=(),
+                         main_substance: str | None = None) -> list[Claim]:
+    """Each effect verb claims the first condition within a few words after it, plus the
+    conditions coordinated with that one; the claim belongs to the nearest substance before
+    the verb (or the main substance, for "it")."""
     text = sentence.text
-    effect = _EFFECT_RE.search(text)
-    if not effect:
-        return None
-    match = lexicons.substance_pattern().search(text)
-    if match:
-        substance = lexicons.substances()[match.group(1).lower()]
-    elif main_substance and _PRONOUN_SUBJECT.search(text):
-        substance = main_substance  # "It eases cravings" on a page about one substance
-    else:
-        return None
-    condition = lexicons.condition_pattern().search(text, effect.end()) or \
-        lexicons.condition_pattern().search(text)
-    if not condition:
-        return None
-    return Claim(
-        sentence=text,
-        substance=substance,
-        effect=_EFFECTS[effect.group(1).lower()],
-        condition=condition.group(1).lower(),
-        hedged=bool(_HEDGES.search(text)),
-        cited=bool(_CITATION.search(text)) or _has_link(sentence, link_spans),
-    )
+    effects = list(_EFFECT_RE.finditer(text))
+    if not effects:
+        return []
+    substances = [(m.start(), lexicons.substances()[m.group(1).lower()])
+                  for m in lexicons.substance_pattern().finditer(text)]
+    if not substances and main_substance and _PRONOUN_SUBJECT.search(text):
+        substances = [(0, main_substance)]
+    if not substances:
+        return []
+    conditions = list(lexicons.condition_pattern().finditer(text))
+    hedged = bool(_HEDGES.search(text))
+    cited = bool(_CITATION.search(text)) or _has_link(sentence, link_spans)
+    claims, seen = [], set()
+    for effect in effects:
+        owner = next((s for s in reversed(substances) if s[0] < effect.start()), substances[0])
+        if _NEGATION.search(text[min(owner[0], effect.start()):effect.start()]):
+            continue
+        for cond in _conditions_of(effect, conditions, text):
+            key = (owner[1], cond.group(1).lower())
+            if key not in seen:
+                seen.add(key)
+                claims.append(Claim(sentence=text, substance=owner[1],
+                                    effect=_effect_base(effect), condition=key[1],
+                                    hedged=hedged, cited=cited))
+    return claims
+
+
+def _conditions_of(effect: re.Match, conditions: list[re.Match], text: str) -> list[re.Match]:
+    after = [c for c in conditions if c.start() > effect.start()]
+    gap = text[effect.end():after[0].start()] if after else ""
+    if not after or len(gap.split()) > _EFFECT_REACH or _POPULATION.search(gap):
+        return []
+    chain = [after[0]]
+    for nxt in after[1:]:
+        between = text[chain[-1].end():nxt.start()]
+        if not _COORDINATION.match(between) or _EFFECT_RE.search(between):
+            break  # another verb starts its own claim
+        chain.append(nxt)
+    return chain
 
 
 def _is_external(href: str, host: str) -> bool:

@@ -141,9 +141,10 @@ def test_shop_dosing_ignores_prices_ratings_and_discounts(shop):
 def test_shop_claims_are_uncited_even_with_own_links(shop):
     assert [(c.substance, c.effect, c.condition, c.cited) for c in shop.claims] == [
         ("kava", "relieve", "stress", False),
+        ("kava", "promote", "sleep", False),  # "relieves stress … and promotes deeper sleep"
         ("kava", "support", "sleep", False),
     ]
-    assert flags_of(shop, "uncited_claim") == ["2 of 2 claims uncited"]
+    assert flags_of(shop, "uncited_claim") == ["3 of 3 claims uncited"]
     assert flags_of(shop, "unsupported_term") == []
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.claims import claim_from_sentence, extract_claims
+from extractors.claims import claims_from_sentence, extract_claims
 from extractors.sentences import split_sentences
 
 PAGE = "https://leafnotes.example.com/blog/evening-routine"
@@ -139,9 +139,36 @@ def test_sentence_without_effect_or_condition_is_not_a_claim(sentence):
     assert claims_of(sentence) == []
 
 
-def test_claim_from_sentence_directly():
+def test_claims_from_sentence_directly():
     (sentence,) = split_sentences("Kanna may lift low mood [4].")
-    claim = claim_from_sentence(sentence)
-    assert claim is not None
+    [claim] = claims_from_sentence(sentence)
     assert (claim.substance, claim.effect, claim.condition) == ("kanna", "lift", "low mood")
     assert claim.hedged and claim.cited
+
+
+def test_one_sentence_can_carry_several_claims():
+    (sentence,) = split_sentences("Kava eases anxiety and calms stress, and kratom relieved my pain.")
+    pairs = [(c.substance, c.effect, c.condition) for c in claims_from_sentence(sentence)]
+    assert pairs == [("kava", "ease", "anxiety"), ("kava", "calm", "stress"),
+                     ("kratom", "relieve", "pain")]
+
+
+@pytest.mark.parametrize("text", [
+    "Kratom is not approved to treat depression.",
+    "Kava doesn't cure anxiety, whatever the label says.",
+])
+def test_negated_effects_are_not_claims(text):
+    (sentence,) = split_sentences(text)
+    assert claims_from_sentence(sentence) == []
+
+
+@pytest.mark.parametrize("text,effect", [
+    ("Honestly kratom knocked my restless legs right down.", "reduce"),
+    ("Tianeptine melts away anxiety.", "eliminate"),
+    ("Kratom extract wiped out my withdrawal symptoms.", "eliminate"),
+    ("Ashwagandha lowered cortisol in the trial.", "lower"),
+])
+def test_inflected_and_phrasal_effects(text, effect):
+    (sentence,) = split_sentences(text)
+    [claim] = claims_from_sentence(sentence)
+    assert claim.effect == effect
