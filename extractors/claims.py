@@ -18,7 +18,7 @@ _EFFECT_VERBS = (
 _EFFECT_PHRASES = {
     r"t(?:ake|akes|aking|ook|aken) the edge off": "ease", r"got (?:me|them|him|her|us) through": "help",
     r"melt(?:s|ed|ing)? away": "eliminate", r"wipe(?:s|d)? out": "eliminate",
-    r"wiped out": "eliminate", r"knock(?:s|ed)? (?:\w+ ){0,3}down": "reduce",
+    r"wiped out": "eliminate", r"knock(?:s|ed)? (?:\w+ ){0,4}down": "reduce",
     r"work(?:s|ed)? (?:wonders )?for": "help", r"(?:is |are )?effective (?:for|against|in)": "treat",
     r"(?:is |are )?(?:good|great) for": "help", r"relief (?:from|for)": "relieve",
     r"fewer": "reduce", r"less": "reduce", r"steadier": "stabilise", r"linked to": "linked",

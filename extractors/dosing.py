@@ -27,6 +27,10 @@ UNITS = {
 CANONICAL_UNITS = frozenset(UNITS.values())
 _COUNT_UNITS = frozenset({"capsule", "tablet", "drop", "dropper", "shell"})
 MAX_COUNT_PER_DOSE = 30  # above this, a count of capsules or drops describes a package
+_PACKAGES = r"(?:bag|bags|bottle|bottles|pouch|pouches|jar|jars|tin|tins|pack|packs|packet|tub|can|box|kit|container|size|sizes|vial|tube|sachet|refill)"
+_PACKAGE = re.compile(rf"(?:\s+(?:[\w-]+\s+){{0,2}}{_PACKAGES}\b|\s+(?:per|in\s+(?:each|the|every|a))\s+{_PACKAGES}\b|\s+total\b)",
+                      re.IGNORECASE)
+_PACKAGE_BEFORE = re.compile(rf"\b{_PACKAGES}\s+(?:of|holds|contains)\s+$", re.IGNORECASE)
 _NUMBER_WORDS = {
     "half": 0.5, "a half": 0.5, "half a": 0.5, "half an": 0.5, "one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4,
     "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11,
@@ -60,7 +64,13 @@ _LANGUAGE = [
      r"(?:slowly|gradually)"),
     ("titration", "go slow", r"\b(?:go|take\s+it)\s+slow(?:ly)?\b|\blow\s+and\s+slow\b"),
     ("individualised", "varies by person", r"\bvar(?:y|ies)\s+(?:\w+\s+){0,2}(?:among|between|"
-     r"from\s+person|by\s+(?:person|individual)|for\s+(?:each|every))\w*"),
+     r"from\s+person|by\s+(?:person|individual)|for\s+(?:each|every))\w*|\b(?:right|correct|"
+     r"ideal|optimal|best)\s+(?:dose|amount|dosage)\s+varies|\bresponds?\s+differently"),
+    ("individualised", "adjusted to you", r"\b(?:dose|amount|dosage)\s+(?:is|will\s+be|gets)\s+"
+     r"adjusted|\badjust(?:s|ed|ing)?\s+(?:the|your)\s+(?:dose|amount|dosage)|\bgo\s+by\s+how\s+"
+     r"you\s+feel"),
+    ("titration", "taper gradually", r"\b(?:taper(?:ed|ing)?|reduc(?:ed|ing)|lower(?:ed|ing)|"
+     r"decreas(?:ed|ing))\s+(?:\w+\s+){0,2}(?:gradually|slowly)|\b(?:a\s+)?(?:safe|slow|gradual)\s+taper"),
     ("individualised", "listen to your body", r"\blisten(?:ing)?\s+to\s+your\s+body"),
     ("individualised", "find your dose", r"\bfind\s+(?:the|your)\s+(?:right|optimal|ideal|own|"
      r"sweet)\s+(?:dose|amount|spot|dosage)"),
@@ -143,6 +153,8 @@ def _explicit(text: str, substance: str | None) -> list[Dosing]:
         unit = UNITS[m.group("unit").lower()]
         if unit in _COUNT_UNITS and (high or low) > MAX_COUNT_PER_DOSE and not m.group("max"):
             continue  # "a bottle of 120 capsules" is a package size, not a dose
+        if _PACKAGE.match(text, m.end()) or _PACKAGE_BEFORE.search(text[max(0, m.start() - 30):m.start()]):
+            continue  # "a 250 g bag", "1000 mg per bottle", "bottle of 30 ml"
         what = (m.group("what") or "").lower()
         target = lexicons.substances().get(what) or lexicons.substances().get(what.split(" ")[0])
         frequency = (m.group("freq") or "").strip(" ,") or None
@@ -170,6 +182,8 @@ def _describe(low: float, high: float | None, unit: str, frequency: str | None) 
 
 
 def _language(text: str, substance: str | None) -> list[Dosing]:
+    """Non-numeric advice, one row per canonical piece ("start low" and "go slow" apart, so
+    weekly counts group the same advice however it is strung together)."""
     found = []
     for kind, phrase, pattern in _LANGUAGE_RES:
         m = pattern.search(text)

@@ -160,7 +160,8 @@ def test_clinic_page_is_supported_and_cited(clinic):
     assert "unsupported_term" not in kinds
     assert "inconsistent_definition" not in kinds
     assert "uncited_claim" not in kinds
-    assert flags_of(clinic, "vague_dosing") == ["find your dose"]
+    # "the dose is adjusted at every follow-up visit" is individualised dosing too.
+    assert flags_of(clinic, "vague_dosing") == ["adjusted to you; find your dose"]
 
 
 # --- the JSON contract -------------------------------------------------------------------------
