@@ -137,9 +137,15 @@ def _conditions_of(effect: re.Match, conditions: list[re.Match], text: str) -> l
 
 
 def _is_external(href: str, host: str) -> bool:
-    """Only a link to another site is a citation: a shop linking to its own products is not."""
+    """A citation is a link to a scholarly or government source on another site: a shop
+    linking to its own products, or a blog to a video, is not."""
     parts = urlsplit(href)
-    return parts.scheme in ("http", "https") and bool(parts.netloc) and parts.netloc.lower() != host
+    other = (parts.hostname or "").lower()
+    if parts.scheme not in ("http", "https") or not other or parts.netloc.lower() == host:
+        return False
+    suffixes, labels = lexicons.citation_hosts()
+    parts_of_host = re.split(r"[.-]", other)  # "frontiers-pharmacology.example" → frontiers, …
+    return other.endswith(suffixes) or any(label in labels for label in parts_of_host)
 
 
 def _has_link(sentence: Sentence, link_spans) -> bool:
@@ -161,9 +167,12 @@ ABSOLUTE_SAFETY = re.compile(
 
 
 def evidence_flags(sentences: list[Sentence], claims: list[Claim]) -> list[tuple[str, str]]:
-    """(kind, detail) for uncited vague attributions and absolute safety claims."""
+    """(kind, detail) for uncited vague attributions, absolute safety claims, and disease
+    claims about substances with no approval to treat disease."""
     cited = {c.sentence for c in claims if c.cited}
-    flags = []
+    statuses, diseases = lexicons.regulatory_status()
+    flags = [("disease_claim", f"{c.substance} → {c.effect} → {c.condition} ({statuses[c.substance]})")
+             for c in claims if c.substance in statuses and c.condition in diseases]
     for sentence in sentences:
         m = VAGUE_ATTRIBUTION.search(sentence.text)
         if m and sentence.text not in cited and not _CITATION.search(sentence.text):

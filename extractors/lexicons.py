@@ -60,3 +60,16 @@ def known_abbreviations() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def not_terms() -> frozenset[str]:
     return frozenset(str(a).upper() for a in _load("not_terms.yaml").get("abbreviations", []))
+
+
+@lru_cache(maxsize=1)
+def citation_hosts() -> tuple[tuple[str, ...], frozenset[str]]:
+    data = _load("citation_hosts.yaml")
+    return tuple(data.get("suffixes", [])), frozenset(data.get("labels", []))
+
+
+@lru_cache(maxsize=1)
+def regulatory_status() -> tuple[dict[str, str], frozenset[str]]:
+    """Substance → status for substances not approved to treat disease, and disease names."""
+    data = _load("regulatory_status.yaml")
+    return dict(data.get("substances", {})), frozenset(d.lower() for d in data.get("diseases", []))

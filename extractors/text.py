@@ -45,6 +45,7 @@ def extract_page(html: str, url: str) -> tuple[Page, tuple[tuple[int, int, str],
         if strict is None or not (strict.text or "").strip():
             raise ExtractionError("only boilerplate found")
     text, spans = _strip_links(doc.text)
+    spans += _recovered_links(html, url, text, spans)
     published = doc.date or _fallback_date(html, url)
     page = Page(
         url=url,
@@ -83,6 +84,29 @@ def _strip_links(marked: str):
         last = m.end()
     out.append(marked[last:])
     return "".join(out), spans
+
+
+def _recovered_links(html: str, url: str, text: str, spans: list) -> list:
+    """Links trafilatura dropped (its fallback extractors keep no links), found again by their
+    anchor text in the main text, so a sentence's citation is not lost."""
+    from urllib.parse import urljoin
+
+    from lxml import etree, html as lxml_html
+
+    try:
+        root = lxml_html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return []
+    known = {href for _, _, href, _ in spans}
+    found = []
+    for a in root.iter("a"):
+        href, anchor = a.get("href"), " ".join(a.text_content().split())
+        if not href or len(anchor) < 4 or href in known:
+            continue
+        start = text.find(anchor)
+        if start >= 0 and not any(s < start + len(anchor) and start < e for s, e, _, _ in spans + found):
+            found.append((start, start + len(anchor), urljoin(url, href), anchor))
+    return found
 
 
 def _canonical(html: str) -> str | None:

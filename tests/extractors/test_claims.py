@@ -172,3 +172,23 @@ def test_inflected_and_phrasal_effects(text, effect):
     (sentence,) = split_sentences(text)
     [claim] = claims_from_sentence(sentence)
     assert claim.effect == effect
+
+
+@pytest.mark.parametrize("href,cited", [
+    ("https://pubmed.ncbi.nlm.nih.gov/123/", True),
+    ("https://www.fda.gov/consumers/kratom", True),
+    ("https://doi.org/10.1000/xyz", True),
+    ("https://journals.example.org/a", True),
+    ("https://shop.example.com/kava", False),     # another site, but a shop
+    ("https://video.example.com/watch", False),
+    ("https://driftwood.example/guide", False),   # the page's own site
+])
+def test_only_scholarly_or_government_links_are_citations(href, cited):
+    from extractors.analyze import analyze_html
+
+    filler = "We get many questions from readers about routines and what to try next. " * 4
+    html = (f"<html><body><article><h1>Kava</h1><p>{filler}</p><p>Kava reduces anxiety, "
+            f'according to <a href="{href}">this source</a>.</p></article></body></html>')
+    result = analyze_html(html, "https://driftwood.example/post.html")
+    [claim] = [c for c in result.claims if c.substance == "kava"]
+    assert claim.cited is cited

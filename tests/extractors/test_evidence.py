@@ -59,3 +59,11 @@ def test_non_english_pages_keep_text_and_language_and_get_a_flag():
 def test_as_needed_is_its_own_kind():
     found = extract_dosing(split_sentences("Take melatonin only as needed."))
     assert [(d.kind, d.phrase) for d in found if d.kind == "as_needed"] == [("as_needed", "as needed")]
+
+
+def test_disease_claims_about_unapproved_substances_are_flagged():
+    sentences = split_sentences("Kratom treats opioid withdrawal. Buprenorphine treats opioid "
+                                "withdrawal [1]. Kava boosts energy.")
+    flags = [d for k, d in evidence_flags(sentences, extract_claims(sentences)) if k == "disease_claim"]
+    assert len(flags) == 1
+    assert flags[0].startswith("kratom → treat → opioid withdrawal (no FDA-approved medical use")
