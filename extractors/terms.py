@@ -32,6 +32,7 @@ _CUE_DEFINITION = re.compile(
     re.IGNORECASE)
 # Fix (tests/extractors): dotted initials right after a byline cue are a name, not jargon.
 _BYLINE_INITIALS = re.compile(r"(?:\b(?:by|author:?|reviewer:?)|\b(?:Dr|Prof)\.)\s+$", re.IGNORECASE)
+_LEADING_ARTICLE = re.compile(r"^(?:the|a|an|our|this|that|their)\s+(?=\S)", re.IGNORECASE)
 _STOPWORDS = frozenset(
     "a an the and or of to in on for with by at as is are was be this that it its from our your "
     "their his her my we you they i".split())
@@ -58,7 +59,28 @@ def extract_terms(text: str, sentences: list[Sentence]) -> list[Term]:
     kept_keys = {_key(c) for c in kept if c.kind == "coinage"}
     kept += [c for c in candidates if c not in kept and c.kind == "coinage"
              and any(near_identical(_key(c), k) for k in kept_keys)]
-    return _group(kept, text)
+    return _group(_fold_long_forms(kept), text)
+
+
+def _fold_long_forms(candidates: list[_Candidate]) -> list[_Candidate]:
+    """A quoted phrase that spells an acronym on the page ("V.R.D." … calls it "vagal reset
+    disorder") is that acronym's definition, not a second term."""
+    acronyms = {}
+    for c in candidates:
+        if c.kind == "acronym":
+            acronyms.setdefault(abbreviation_key(c.surface).replace("-", ""), c.surface)
+    long_forms = {normalize_phrase(c.expansion) for c in candidates if c.kind == "acronym" and c.expansion}
+    out = []
+    for c in candidates:
+        if c.kind == "coinage" and len(c.surface.split()) >= 2:
+            initials = "".join(w[0].upper() for w in c.surface.split() if w.lower() not in _STOPWORDS)
+            if initials in acronyms:
+                out.append(_Candidate(acronyms[initials], "acronym", c.surface, c.sentence))
+                continue
+            if normalize_phrase(c.surface) in long_forms:
+                continue
+        out.append(c)
+    return out
 
 
 def _acronyms(sentence: str) -> list[_Candidate]:
@@ -74,7 +96,7 @@ def _acronyms(sentence: str) -> list[_Candidate]:
                 and re.match(r"\s+[A-Z][a-z]", sentence[m.end():]):
             continue  # fix: a person's initials in a byline ("By J.R. Okafor") are not a term
         expansion = (_long_form_before(sentence, m.start()) or _long_form_after(sentence, m.end(), key)
-                     or _apposition(sentence, m.end(), key))
+                     or _apposition(sentence, m.end(), key) or _spelled_out(sentence, m.end(), key))
         found.append(_Candidate(acronym, "acronym", expansion, sentence))
     return found
 
@@ -112,6 +134,20 @@ def _long_form_after(sentence: str, end: int, key: str) -> str | None:
     return inner
 
 
+_SPELL_OUT = re.compile(
+    r"^[^.;]{0,40}?\b(?:stands? for|is short for|short for|spell(?:s|ed)? (?:it )?out as|"
+    r"(?:is )?an? abbreviation (?:for|of)|expand(?:s|ed)? (?:it )?(?:to|as))\s+[\"“‘']?"
+    r"([A-Za-z][^\"”’.,;:()]{3,80})", re.IGNORECASE)
+
+
+def _spelled_out(sentence: str, end: int, key: str) -> str | None:
+    """"V.R.D., which they spell out as "Vagal Rebound Deficit"", "CRS stands for …"."""
+    m = _SPELL_OUT.match(sentence[end:])
+    if not m or m.group(1)[0].upper() != key[0]:
+        return None
+    return m.group(1).strip()
+
+
 def _apposition(sentence: str, end: int, key: str) -> str | None:
     """"S.R.S., Social Relaxation State, …": without parentheses, only a run of words whose
     initials spell the acronym exactly counts as its definition."""
@@ -140,6 +176,7 @@ def _coinages(sentence: str) -> list[_Candidate]:
     found = []
     for m in _QUOTED.finditer(sentence):
         phrase = next(g for g in m.groups() if g).strip(" ,.;:!?")
+        phrase = _LEADING_ARTICLE.sub("", phrase)
         if _plausible_phrase(phrase) and not _ACRONYM.fullmatch(phrase):  # fix: see below
             found.append(_Candidate(phrase, "coinage", _definition_after(sentence, m.end()), sentence))
     for m in _CUE_BEFORE_TERM.finditer(sentence):
@@ -150,7 +187,7 @@ def _coinages(sentence: str) -> list[_Candidate]:
         # Fix (tests/extractors): an acronym after a cue ("people call it OPMS") was also taken
         # as a coinage with the same key, so its mention was counted twice. _acronyms has it.
         if words and _plausible_phrase(words.group(1)) and not _ACRONYM.fullmatch(words.group(1)):
-            found.append(_Candidate(words.group(1), "coinage", None, sentence))
+            found.append(_Candidate(_LEADING_ARTICLE.sub("", words.group(1)), "coinage", None, sentence))
     return found
 
 
@@ -286,6 +323,8 @@ def _misspellings(key: str, text: str, words: list) -> list[str]:
             if not _PLAIN_RUN.fullmatch(surface):
                 continue  # a run across punctuation ("recall”, a") is not one spelling
             candidate = normalize_phrase(surface)
+            if n != size and candidate.replace(" ", "") != key.replace(" ", ""):
+                continue  # another word count only as a spacing variant ("tidecalm")
             if candidate != key and candidate[:1] == key[:1] and near_identical(candidate, key):
                 found.append(surface)
     return found

@@ -250,3 +250,27 @@ def test_term_key():
     assert term_key("O.P.M.S.", "acronym") == "opms"
     assert term_key("Black  Recoil", "coinage") == "black recoil"
     assert term_key("post-taper blues", "coinage") == "post taper blues"
+
+
+def _terms_of(text):
+    from extractors.sentences import split_sentences
+    from extractors.terms import extract_terms
+    return {t.normalized: t for t in extract_terms(text, split_sentences(text))}
+
+
+def test_a_leading_article_is_not_part_of_the_coinage():
+    terms = _terms_of('Sellers call it "the hollow phase". The hollow phase passes, they say.')
+    assert "hollow phase" in terms and "the hollow phase" not in terms
+
+
+def test_a_quoted_phrase_spelling_an_acronym_is_its_definition():
+    terms = _terms_of('My vendor says I have V.R.D., which they spell out as "Vagal Rebound '
+                      'Deficit". Another page calls it "vagal reset disorder" instead.')
+    assert set(terms) == {"vrd"}
+    assert [e.lower() for e in terms["vrd"].expansions] == ["vagal rebound deficit", "vagal reset disorder"]
+
+
+def test_a_longer_run_is_not_a_misspelling_of_a_shorter_coinage():
+    terms = _terms_of('Users call it ‘copper hush’. The copper hush is short. Copper hush it is.')
+    assert terms["copper hush"].variants == ("copper hush",) or all(
+        len(v.split()) == 2 for v in terms["copper hush"].variants)
