@@ -9,7 +9,7 @@ export AIRFLOW__CORE__LOAD_EXAMPLES := False
 export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN := sqlite:///$(CURDIR)/.airflow/airflow.db
 export CLAIMWATCH_HOME := $(CURDIR)
 
-.PHONY: install demo test eval airflow-home clean
+.PHONY: install demo test eval bench airflow-home clean
 
 install: $(STAMP)
 
@@ -30,6 +30,12 @@ demo: airflow-home
 
 test: install
 	$(BIN)/python -m pytest
+
+# Speed and accuracy beside baselines; results are recorded in BENCHMARKS.md.
+bench: install
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test,bench]"
+	$(BIN)/python -m bench.extract_speed
+	$(BIN)/python -m bench.baselines
 
 # Precision/recall of the extractors on the annotated set; fails below the pinned floors.
 eval: install

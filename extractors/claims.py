@@ -3,6 +3,7 @@ whether the sentence hedges, and whether anything backs it up."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from extractors import lexicons
@@ -37,20 +38,34 @@ def _inflections(verb: str) -> set[str]:
 
 
 _EFFECT_FORMS = {form: verb for verb in _EFFECT_VERBS for form in _inflections(verb)}
-# Phrases first, so "melts away" wins over "melts".
-_EFFECT_RE = re.compile(
-    r"\b(?:(" + "|".join(f"(?:{p})" for p in _EFFECT_PHRASES) + r")|(" +
-    "|".join(sorted(_EFFECT_FORMS, key=len, reverse=True)) + r"))\b", re.IGNORECASE)
+_PHRASE_RE = re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in _EFFECT_PHRASES) + r")\b",
+                        re.IGNORECASE)
 _PHRASE_RES = [(re.compile(p, re.IGNORECASE), base) for p, base in _EFFECT_PHRASES.items()]
+_WORDS = re.compile(r"[A-Za-z]+")
+
+
+@dataclass(frozen=True)
+class _Effect:
+    start: int
+    end: int
+    base: str
+
+
+def _effects(text: str) -> list[_Effect]:
+    """Effect verbs and phrases in text order; a phrase ("melts away") wins over its verb.
+    Words are looked up in a dict: a regex alternation of hundreds of verb forms is slow."""
+    hits = [_Effect(m.start(), m.end(), next(b for p, b in _PHRASE_RES if p.fullmatch(m.group(0))))
+            for m in _PHRASE_RE.finditer(text)]
+    for m in _WORDS.finditer(text):
+        base = _EFFECT_FORMS.get(m.group(0).lower())
+        if base and not any(h.start <= m.start() < h.end for h in hits):
+            hits.append(_Effect(m.start(), m.end(), base))
+    return sorted(hits, key=lambda h: h.start)
+
+
 # A negation between the substance and the effect undoes the claim: "is not approved to treat".
 _NEGATION = re.compile(r"\b(?:not|no|never|n't|cannot|nor|without|isn't|doesn't|don't|won't|"
                        r"didn't|fails? to|failed to)\b", re.IGNORECASE)
-
-
-def _effect_base(m: re.Match) -> str:
-    if m.group(2):
-        return _EFFECT_FORMS[m.group(2).lower()]
-    return next(base for pattern, base in _PHRASE_RES if pattern.fullmatch(m.group(1)))
 
 
 _HEDGES = re.compile(
@@ -95,8 +110,8 @@ def claims_from_sentence(sentence: Sentence, link_spans=(),
     conditions coordinated with that one; the claim belongs to the nearest substance before
     the verb (or the main substance, for "it")."""
     text = sentence.text
-    effects = list(_EFFECT_RE.finditer(text))
-    if not effects:
+    conditions = list(lexicons.condition_pattern().finditer(text))
+    if not conditions:
         return []
     substances = [(m.start(), lexicons.substances()[m.group(1).lower()])
                   for m in lexicons.substance_pattern().finditer(text)]
@@ -104,33 +119,33 @@ def claims_from_sentence(sentence: Sentence, link_spans=(),
         substances = [(0, main_substance)]
     if not substances:
         return []
-    conditions = list(lexicons.condition_pattern().finditer(text))
+    effects = _effects(text)
     hedged = bool(_HEDGES.search(text))
     cited = bool(_CITATION.search(text)) or _has_link(sentence, link_spans)
     claims, seen = [], set()
     for effect in effects:
-        owner = next((s for s in reversed(substances) if s[0] < effect.start()), substances[0])
-        if _NEGATION.search(text[min(owner[0], effect.start()):effect.start()]):
+        owner = next((s for s in reversed(substances) if s[0] < effect.start), substances[0])
+        if _NEGATION.search(text[min(owner[0], effect.start):effect.start]):
             continue
         for cond in _conditions_of(effect, conditions, text):
             key = (owner[1], cond.group(1).lower())
             if key not in seen:
                 seen.add(key)
                 claims.append(Claim(sentence=text, substance=owner[1],
-                                    effect=_effect_base(effect), condition=key[1],
+                                    effect=effect.base, condition=key[1],
                                     hedged=hedged, cited=cited))
     return claims
 
 
-def _conditions_of(effect: re.Match, conditions: list[re.Match], text: str) -> list[re.Match]:
-    after = [c for c in conditions if c.start() > effect.start()]
-    gap = text[effect.end():after[0].start()] if after else ""
+def _conditions_of(effect: _Effect, conditions: list[re.Match], text: str) -> list[re.Match]:
+    after = [c for c in conditions if c.start() > effect.start]
+    gap = text[effect.end:after[0].start()] if after else ""
     if not after or len(gap.split()) > _EFFECT_REACH or _POPULATION.search(gap):
         return []
     chain = [after[0]]
     for nxt in after[1:]:
         between = text[chain[-1].end():nxt.start()]
-        if not _COORDINATION.match(between) or _EFFECT_RE.search(between):
+        if not _COORDINATION.match(between) or _effects(between):
             break  # another verb starts its own claim
         chain.append(nxt)
     return chain

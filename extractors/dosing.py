@@ -139,7 +139,12 @@ def product_forms(sentences: list[Sentence], main_substance: str | None) -> list
     return list(seen.values())
 
 
+_UNIT_WORDS = frozenset(w for unit in UNITS for w in re.findall(r"[a-zµμ]+", unit))
+
+
 def _explicit(text: str, substance: str | None) -> list[Dosing]:
+    if not _UNIT_WORDS.intersection(re.findall(r"[a-zµμ]+", text.lower())):
+        return []  # no unit word: skip the (slow) dose pattern
     found = []
     for m in _DOSE.finditer(text):
         low_text, high_text = m.group("low") or m.group("blow"), m.group("high") or m.group("bhigh")

@@ -313,19 +313,27 @@ _PLAIN_RUN = re.compile(r"[A-Za-z'’ -]+")
 
 def _misspellings(key: str, text: str, words: list) -> list[str]:
     """Spellings of coinage `key` in the text that no quote or cue marked ("The coper hush
-    lifted"): runs of one word fewer to one more than the key, near-identical to it."""
-    size = len(key.split())
+    lifted"): runs of the key's word count (or one fewer or more, when only the spacing differs)
+    that are near-identical to it. Cheap length and first-letter tests come first: this scans
+    every word of the page."""
+    size, target = len(key.split()), key.replace(" ", "")
+    lowers = [w.group(0).lower() for w in words]
     found = []
     for n in range(max(1, size - 1), size + 2):
         for i in range(len(words) - n + 1):
+            if lowers[i][:1] != key[:1]:
+                continue
+            letters = sum(len(lowers[j]) for j in range(i, i + n))
+            if abs(letters - len(target)) > 3:
+                continue
             start, end = words[i].start(), words[i + n - 1].end()
             surface = text[start:end]
             if not _PLAIN_RUN.fullmatch(surface):
                 continue  # a run across punctuation ("recall”, a") is not one spelling
             candidate = normalize_phrase(surface)
-            if n != size and candidate.replace(" ", "") != key.replace(" ", ""):
+            if n != size and candidate.replace(" ", "") != target:
                 continue  # another word count only as a spacing variant ("tidecalm")
-            if candidate != key and candidate[:1] == key[:1] and near_identical(candidate, key):
+            if candidate != key and near_identical(candidate, key):
                 found.append(surface)
     return found
 
