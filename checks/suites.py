@@ -39,7 +39,7 @@ def expectations(suite: str) -> list[tuple[str, dict]]:
     if suite == "dosing":
         return [
             ("ExpectColumnValuesToBeInSet", {"column": "kind", "value_set": [
-                "amount", "maximum", "titration", "individualised", "as_needed", "form"]}),
+                "amount", "maximum", "taper", "titration", "individualised", "as_needed", "form"]}),
             ("ExpectColumnValuesToBeInSet", {"column": "unit", "value_set": sorted(CANONICAL_UNITS)}),
             ("ExpectColumnValuesToBeBetween", {"column": "amount_low", "min_value": 0,
                                                "strict_min": True}),

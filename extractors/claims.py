@@ -186,8 +186,9 @@ def evidence_flags(sentences: list[Sentence], claims: list[Claim]) -> list[tuple
     claims about substances with no approval to treat disease."""
     cited = {c.sentence for c in claims if c.cited}
     statuses, diseases = lexicons.regulatory_status()
-    flags = [("disease_claim", f"{c.substance} → {c.effect} → {c.condition} ({statuses[c.substance]})")
-             for c in claims if c.substance in statuses and c.condition in diseases]
+    flags = list(dict.fromkeys(  # one flag per distinct claim, in text order
+        ("disease_claim", f"{c.substance} → {c.effect} → {c.condition} ({statuses[c.substance]})")
+        for c in claims if c.substance in statuses and c.condition in diseases))
     for sentence in sentences:
         m = VAGUE_ATTRIBUTION.search(sentence.text)
         if m and sentence.text not in cited and not _CITATION.search(sentence.text):

@@ -48,6 +48,9 @@ _FREQ = (r"(?:every\s+(?:\d+|one|two|three|four|five|six|eight|twelve)(?:\s*(?:-
          r"(?:once|twice|\w+\s+times)\s+daily|daily|per\s+day|a\s+day|each\s+day|in\s+a\s+day|"
          r"in\s+24\s+hours|per\s+24\s+hours|per\s+session|per\s+serving|at\s+bedtime|"
          r"before\s+bed|at\s+night|in\s+the\s+morning|with\s+(?:food|meals)|as\s+needed|weekly)")
+# "reduce by 0.5 g per day", "cut back by 1 gram every three days": a taper step.
+_TAPER = re.compile(r"\b(?:reduc|cut|lower|decreas|drop|taper|step)\w*\s+(?:\w+\s+){0,3}?by\s+$",
+                    re.IGNORECASE)
 _DOSE = re.compile(
     rf"(?P<max>(?:{_MAX_CUE})\s+)?(?:between\s+(?P<blow>{_NUM})\s+and\s+(?P<bhigh>{_NUM})|"
     rf"(?P<low>{_NUM})(?:\s*(?:-|–|—|to|or)\s*(?P<high>{_NUM}))?)"
@@ -163,9 +166,10 @@ def _explicit(text: str, substance: str | None) -> list[Dosing]:
         what = (m.group("what") or "").lower()
         target = lexicons.substances().get(what) or lexicons.substances().get(what.split(" ")[0])
         frequency = (m.group("freq") or "").strip(" ,") or None
+        taper = _TAPER.search(text[max(0, m.start() - 60):m.start()])
         found.append(Dosing(
             text=m.group(0).strip(),
-            kind="maximum" if (m.group("max") or m.group("after")) else "amount",
+            kind="taper" if taper else "maximum" if (m.group("max") or m.group("after")) else "amount",
             substance=target or substance,
             amount_low=low,
             amount_high=high if high is not None else low,

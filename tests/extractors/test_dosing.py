@@ -195,3 +195,12 @@ def test_a_dotted_country_abbreviation_can_end_a_sentence():
 
     assert len(split_sentences("Made in the U.S. We ship fast.")) == 2
     assert len(split_sentences("The U.S. Food and Drug Administration warned sellers.")) == 1
+
+
+def test_taper_steps_are_their_own_kind():
+    from extractors.dosing import extract_dosing
+    from extractors.sentences import split_sentences
+
+    found = extract_dosing(split_sentences("Reduce your dose by 0.5 g per day until you stop."))
+    assert [(d.kind, d.amount_low, d.unit, d.frequency) for d in found if d.unit] == [
+        ("taper", 0.5, "g", "per day")]

@@ -50,7 +50,7 @@ CREATE TABLE dosing_mentions (
     PRIMARY KEY (doc_id, ordinal)
 );
 COMMENT ON TABLE dosing_mentions IS 'One row per dosing statement per document, in text order.';
-COMMENT ON COLUMN dosing_mentions.kind IS 'amount, maximum, titration, individualised, as_needed or form (a product form: powder, capsule, extract, …).';
+COMMENT ON COLUMN dosing_mentions.kind IS 'amount, maximum, taper (a reduction step), titration, individualised, as_needed or form (a product form: powder, capsule, extract, …).';
 COMMENT ON COLUMN dosing_mentions.phrase IS 'Canonical wording ("start low", "2–4 g every six hours") for weekly grouping.';
 COMMENT ON COLUMN dosing_mentions.unit IS 'Canonical unit: mg, g, mcg, ml, oz, tsp, tbsp, capsule, tablet, drop, dropper, shell.';
 

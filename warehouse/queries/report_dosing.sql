@@ -6,4 +6,4 @@ FROM weekly_dosing_language w
 LEFT JOIN weekly_dosing_language p
     ON p.kind = w.kind AND p.phrase = w.phrase AND p.week_start = $1 - INTERVAL 1 WEEK
 WHERE w.week_start = $1
-ORDER BY w.kind IN ('amount', 'maximum'), w.documents DESC, w.mentions DESC, w.phrase
+ORDER BY w.kind IN ('amount', 'maximum', 'taper', 'form'), w.documents DESC, w.mentions DESC, w.phrase
