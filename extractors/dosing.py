@@ -82,6 +82,9 @@ _LANGUAGE = [
      r"different"),
 ]
 _LANGUAGE_RES = [(kind, phrase, re.compile(p, re.IGNORECASE)) for kind, phrase, p in _LANGUAGE]
+# Every pattern above contains one of these stems: one scan rules most sentences out.
+_LANGUAGE_HINT = re.compile(r"(?:start|gradual|slow|build|var(?:y|ies)|respond|adjust|taper|"
+                            r"listen|find|needed|required|everyone|go by)", re.IGNORECASE)
 
 
 def parse_number(token: str) -> float | None:
@@ -194,6 +197,8 @@ def _language(text: str, substance: str | None) -> list[Dosing]:
     """Non-numeric advice, one row per canonical piece ("start low" and "go slow" apart, so
     weekly counts group the same advice however it is strung together)."""
     found = []
+    if not _LANGUAGE_HINT.search(text):
+        return found
     for kind, phrase, pattern in _LANGUAGE_RES:
         m = pattern.search(text)
         if m:
