@@ -40,7 +40,7 @@ _FRACTIONS = {"½": 0.5, "¼": 0.25, "¾": 0.75, "⅓": 1 / 3, "⅔": 2 / 3, "�
 _NUM = (r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?(?:\s*/\s*\d+)?|[½¼¾⅓⅔⅛⅙]|"
         r"(?:a\s+half|half\s+an?|half|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
         r"fifteen|twenty|thirty|fifty|a|an))")
-_UNIT = "|".join(sorted((re.escape(u) for u in UNITS), key=len, reverse=True))
+_UNIT = lexicons.trie_pattern(UNITS)
 _MAX_CUE = (r"no more than|not more than|(?:never|don['’]t|do not) (?:take |use )?more than|do not exceed|don['’]t exceed|never exceed|not to exceed|"
             r"maximum(?: of)?|max(?:imum)?\.?|at most|up to|limit (?:yourself|it) to|should not exceed")
 _FREQ = (r"(?:every\s+(?:\d+|one|two|three|four|five|six|eight|twelve)(?:\s*(?:-|–|to)\s*\w+)?\s+hours?|"
@@ -109,8 +109,7 @@ _FORMS = {"powder": "powder", "powders": "powder", "capsule": "capsule", "capsul
           "tinctures": "tincture", "shot": "shot", "shots": "shot", "tea": "tea", "teas": "tea",
           "gummies": "gummy", "gummy": "gummy", "tablets": "tablet", "tablet": "tablet",
           "drink": "drink", "drinks": "drink", "resin": "resin", "oil": "oil"}
-_FORM_RE = re.compile(r"\b(" + "|".join(sorted(_FORMS, key=len, reverse=True)) + r")\b",
-                      re.IGNORECASE)
+_FORM_RE = re.compile(r"\b(" + lexicons.trie_pattern(_FORMS) + r")\b", re.IGNORECASE)
 
 
 def extract_dosing(sentences: list[Sentence], main_substance: str | None = None) -> list[Dosing]:

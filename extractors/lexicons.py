@@ -22,6 +22,27 @@ def _load(name: str):
         return yaml.safe_load(fh) or {}
 
 
+def trie_pattern(words) -> str:
+    """An alternation of `words` with shared prefixes factored out ("opioid (?:use disorder|
+    withdrawal)"): Python's re tries each branch at every position, so a flat alternation of
+    dozens of phrases is several times slower. Longer words still win (greedy optional tails)."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word.lower():
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(trie)
+
+
 @lru_cache(maxsize=1)
 def substances() -> dict[str, str]:
     """Every spelling (lower case) → canonical substance name."""
@@ -35,9 +56,7 @@ def substances() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def substance_pattern() -> re.Pattern:
-    names = sorted(substances(), key=len, reverse=True)
-    return re.compile(r"(?<![\w-])(" + "|".join(re.escape(n) for n in names) + r")(?![\w-])",
-                      re.IGNORECASE)
+    return re.compile(r"(?<![\w-])(" + trie_pattern(substances()) + r")(?![\w-])", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -47,9 +66,8 @@ def conditions() -> tuple[str, ...]:
 
 @lru_cache(maxsize=1)
 def condition_pattern() -> re.Pattern:
-    names = sorted(conditions(), key=len, reverse=True)
     # A trailing "s" is allowed: "moods", "aches", "flashbacks".
-    return re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")s?\b", re.IGNORECASE)
+    return re.compile(r"\b(" + trie_pattern(conditions()) + r")s?\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
