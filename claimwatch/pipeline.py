@@ -49,12 +49,30 @@ def load_window(settings: Settings, fetches_path: str, analyses_path: str) -> di
         return load_batch(con, Path(fetches_path), Path(analyses_path))
 
 
-def check_batch(settings: Settings, load_id: str) -> dict:
+def check_batch(settings: Settings, load_id: str | None) -> dict:
     from checks.validate import check_load
     from warehouse.db import connect
 
+    if load_id is None:  # nothing was crawled (no sources, or nothing in the window)
+        return {"evaluated": 0, "failed": 0, "warnings": 0}
     with connect(settings.warehouse_path) as con:
         return check_load(con, load_id)
+
+
+class ReportNotReady(RuntimeError):
+    """The week's ingest has not loaded, or its batch failed a critical check: retry later."""
+
+
+def ensure_week_ready(con, week: date) -> None:
+    from warehouse.db import query_text
+
+    loads, checked, critical = con.execute(query_text("select_week_readiness"), [week]).fetchone()
+    if loads == 0 or checked < loads:
+        raise ReportNotReady(f"week of {week}: {loads} loads, {checked} checked; the ingest for "
+                             "this week has not finished")
+    if critical:
+        raise ReportNotReady(f"week of {week}: {critical} critical expectations failed; fix the "
+                             "batch and re-run the ingest before reporting")
 
 
 def report_for(settings: Settings, interval_end: datetime, smtp=None) -> dict:
@@ -63,11 +81,12 @@ def report_for(settings: Settings, interval_end: datetime, smtp=None) -> dict:
     from reports.window import report_week
     from warehouse.db import connect, migrate
 
-    week: date = report_week(interval_end, settings.timezone)
+    # Weeks are Monday 00:00 to Monday 00:00 UTC, as the crawl windows and views are.
+    week: date = report_week(interval_end, "UTC")
     with connect(settings.warehouse_path) as con:
         migrate(con)
+        ensure_week_ready(con, week)
         data, message, html_path = build_report(
-            con, week, settings.reports_dir, settings.report_from, settings.report_to,
-            settings.timezone)
+            con, week, settings.reports_dir, settings.report_from, settings.report_to)
         result = deliver(con, data, message, html_path, settings.outbox_dir, smtp)
     return {"week_start": week.isoformat(), **result}

@@ -21,7 +21,6 @@ def _flag(name: str, default: bool = False) -> bool:
 class Settings:
     home: Path
     sources_path: Path
-    timezone: str
     allow_private_networks: bool
     report_to: tuple[str, ...]
     report_from: str
@@ -59,7 +58,6 @@ def load() -> Settings:
     return Settings(
         home=home,
         sources_path=sources if sources.is_absolute() else home / sources,
-        timezone=os.environ.get("CLAIMWATCH_TZ", "UTC"),
         # Off in production: the crawler refuses loopback and private addresses (SSRF guard).
         allow_private_networks=_flag("CLAIMWATCH_ALLOW_PRIVATE_NETWORKS"),
         report_to=tuple(r.strip() for r in recipients.split(",") if r.strip()),

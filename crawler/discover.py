@@ -68,7 +68,10 @@ def parse_date(value: str | None) -> datetime | None:
             return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
+    try:
+        return parsed.astimezone(timezone.utc)
+    except (OverflowError, ValueError):  # "0001-01-01T00:00:00+01:00" from some CMSs
+        return None
 
 
 def parse_sitemap(body: bytes, base: str) -> tuple[list[Discovered], list[str]]:

@@ -6,7 +6,8 @@ from protego import Protego
 
 from crawler.fetch import Fetcher
 
-MAX_ROBOTS_BYTES = 512 * 1024  # RFC 9309 asks crawlers to read at least 500 KiB
+MAX_ROBOTS_BYTES = 512 * 1024
+MAX_CRAWL_DELAY = 60.0  # seconds  # RFC 9309 asks crawlers to read at least 500 KiB
 
 
 class RobotsCache:
@@ -40,4 +41,5 @@ class RobotsCache:
         rules = self.rules_for(base)
         if isinstance(rules, bool):
             return 0.0
-        return float(rules.crawl_delay(self.user_agent) or 0.0)
+        # Capped: a hostile "Crawl-delay: 86400" must not stall the whole weekly ingest.
+        return min(float(rules.crawl_delay(self.user_agent) or 0.0), MAX_CRAWL_DELAY)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import hashlib
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
 
 _TRACKING_PREFIXES = ("utm_",)
 _TRACKING_KEYS = {"fbclid", "gclid", "mc_cid", "mc_eid", "ref", "_hsenc", "_hsmi", "yclid", "msclkid"}
@@ -33,7 +33,9 @@ def normalize_url(url: str, base: str | None = None) -> str | None:
     netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
     query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
                    if not (k.lower().startswith(_TRACKING_PREFIXES) or k.lower() in _TRACKING_KEYS))
-    return urlunsplit((scheme, netloc, parts.path or "/", urlencode(query), ""))
+    # Spaces and other unsafe characters in a path are percent-encoded; existing escapes stay.
+    path = quote(parts.path or "/", safe="/%:@!$&'()*+,;=-._~")
+    return urlunsplit((scheme, netloc, path, urlencode(query), ""))
 
 
 def url_hash(url: str) -> str:

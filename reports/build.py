@@ -47,7 +47,13 @@ def deliver(con: duckdb.DuckDBPyConnection, data, message, html_path: Path, outb
         except DeliveryError:
             write_outbox(message, outbox, data.label)
             raise
-    con.execute("INSERT OR REPLACE INTO report_runs VALUES (?, ?, ?, ?, ?, ?, ?)", [
+    # A week once sent by SMTP stays recorded as sent, so a later outbox run cannot re-arm it.
+    con.execute("""INSERT INTO report_runs VALUES (?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT (week_start) DO UPDATE SET html_path = excluded.html_path,
+                       email_path = excluded.email_path, delivery = excluded.delivery,
+                       recipients = excluded.recipients, terms = excluded.terms,
+                       dosing = excluded.dosing
+                   WHERE report_runs.delivery <> 'smtp'""", [
         data.week_start, str(html_path), str(eml_path) if eml_path else None, delivery,
         message["To"], len(data.terms), len(data.dosing)])
     return {"html": str(html_path), "eml": str(eml_path) if eml_path else None,

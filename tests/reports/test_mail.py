@@ -66,3 +66,13 @@ def test_subject_counts_recurring_and_new_terms(two_week_warehouse):
     msg = build_message(data, charts(data), "cw@example.invalid", ("a@example.invalid",))
     assert msg["Subject"].startswith("claimwatch 2026-W48:")
     assert msg["Message-ID"] == "<claimwatch-2026-W48@claimwatch.invalid>"
+
+
+def test_an_outbox_run_never_downgrades_a_week_sent_by_smtp(two_week_warehouse, tmp_path, smtp_sink):
+    sink, config = smtp_sink
+    data, message, html = _build(two_week_warehouse, tmp_path)
+    deliver(two_week_warehouse, data, message, html, tmp_path / "outbox", config)
+    deliver(two_week_warehouse, data, message, html, tmp_path / "outbox", None)  # no SMTP now
+    assert two_week_warehouse.execute("SELECT delivery FROM report_runs").fetchall() == [("smtp",)]
+    deliver(two_week_warehouse, data, message, html, tmp_path / "outbox", config)
+    assert len(sink.messages) == 1

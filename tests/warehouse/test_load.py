@@ -98,3 +98,15 @@ def test_extraction_errors_are_recorded_not_lost(tmp_path, warehouse):
     result = load_batch(warehouse, *batch)
     assert result["errors"] == 1
     assert warehouse.execute("SELECT url FROM extract_errors").fetchall() == [("https://empty.example/",)]
+
+
+def test_a_term_is_new_in_the_week_it_is_first_detected_not_the_week_it_was_swept(tmp_path, warehouse):
+    filler = "<p>" + "Readers send us questions about sleep and routines every single week. " * 4 + "</p>"
+    week1 = f"<html><body><article><h1>One</h1>{filler}<p>The grey drift hit me hard on Tuesday.</p></article></body></html>"
+    week2 = (f"<html><body><article><h1>Two</h1>{filler}<p>Users call it ‘grey drift’, a term for "
+             "the flat days after stopping.</p></article></body></html>")
+    load_batch(warehouse, *write_batch(tmp_path / "1", [("https://a.example/1", week1)], "2026-11-09T00:00:00+00:00"))
+    load_batch(warehouse, *write_batch(tmp_path / "2", [("https://b.example/2", week2)], "2026-11-16T00:00:00+00:00"))
+    rows = dict(warehouse.execute("""SELECT week_start::VARCHAR, is_new FROM weekly_unsupported_terms
+                                     WHERE group_key = 'grey drift'""").fetchall())
+    assert rows == {"2026-11-09": False, "2026-11-16": True}

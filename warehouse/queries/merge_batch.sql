@@ -2,6 +2,10 @@
 -- Runs inside one transaction; every statement is an upsert on natural keys, so a re-run of
 -- the same batch leaves the warehouse byte-for-byte the same.
 
+-- A re-crawl of a window replaces what the earlier crawl of it saw.
+DELETE FROM document_sightings WHERE load_id IN (SELECT load_id FROM batch_loads);
+DELETE FROM extract_errors WHERE load_id IN (SELECT load_id FROM batch_loads);
+
 INSERT INTO fetches BY NAME SELECT * FROM batch_fetches
 ON CONFLICT (window_start, url_hash, kind) DO UPDATE SET
     fetched_at = excluded.fetched_at, status = excluded.status, outcome = excluded.outcome,

@@ -1,0 +1,25 @@
+"""Regressions found in review: unsafe characters in paths, out-of-range dates, huge delays."""
+from crawler.discover import parse_date
+from crawler.robots import MAX_CRAWL_DELAY, RobotsCache
+from crawler.urls import normalize_url
+
+
+def test_spaces_in_paths_are_percent_encoded_once():
+    url = normalize_url("/files/My Guide.html", "https://x.example/blog/")
+    assert url == "https://x.example/files/My%20Guide.html"
+    assert normalize_url(url) == url  # existing escapes are kept, not doubled
+
+
+def test_an_out_of_range_date_is_no_date():
+    assert parse_date("0001-01-01T00:00:00+01:00") is None
+    assert parse_date("2026-11-17").isoformat() == "2026-11-17T00:00:00+00:00"
+
+
+def test_a_huge_crawl_delay_is_capped():
+    class FakeFetcher:
+        def get(self, url, allowed_types=None):
+            from crawler.fetch import Response
+            return Response(url=url, final_url=url, status=200, outcome="ok",
+                            body=b"User-agent: *\nCrawl-delay: 86400\n")
+
+    assert RobotsCache(FakeFetcher()).crawl_delay("https://slow.example") == MAX_CRAWL_DELAY
