@@ -53,9 +53,9 @@ class Fetcher:
     def __init__(self, policy: FetchPolicy = FetchPolicy()):
         self.policy = policy
         self._headers = {"User-Agent": policy.user_agent, "Accept-Encoding": "gzip, deflate"}
-        self._http = urllib3.PoolManager(
-            timeout=urllib3.Timeout(connect=policy.connect_timeout, read=policy.read_timeout),
-            retries=False, headers=self._headers)
+        self._timeout = urllib3.Timeout(connect=policy.connect_timeout, read=policy.read_timeout)
+        self._http = urllib3.PoolManager(timeout=self._timeout, retries=False, headers=self._headers)
+        self._pinned: dict[tuple, urllib3.HTTPConnectionPool] = {}  # (scheme, host, port, ip)
 
     def get(self, url: str, allowed_types=HTML_TYPES, headers: dict | None = None,
             may_follow=None) -> Response:
@@ -64,16 +64,14 @@ class Fetcher:
         resp = Response(url=url, final_url=url)
         current, seen = url, {url}
         for _hop in range(self.policy.max_redirects + 1):
-            blocked = self._blocked(current)
+            blocked, address = self._resolve(current)
             if blocked:
                 resp.outcome, resp.error, resp.final_url = "blocked_network", blocked, current
                 return resp
             try:
                 # Fix: urllib3 uses the pool's default headers only when headers is None, so
                 # passing {} sent no User-Agent at all; merge them instead.
-                raw = self._http.request("GET", current,
-                                         headers={**self._headers, **(headers or {})},
-                                         redirect=False, preload_content=False)
+                raw = self._request(current, address, {**self._headers, **(headers or {})})
             except urllib3.exceptions.HTTPError as exc:
                 resp.outcome, resp.error, resp.final_url = "network_error", _short(exc), current
                 return resp
@@ -134,19 +132,46 @@ class Fetcher:
         return resp
 
     def _blocked(self, url: str) -> str | None:
-        """Refuse loopback, private, link-local and reserved addresses unless allowed."""
+        return self._resolve(url)[0]
+
+    def _resolve(self, url: str) -> tuple[str | None, str | None]:
+        """(why it is refused, or None; the checked address to connect to). Loopback, private,
+        link-local and reserved addresses are refused unless the policy allows them."""
         if self.policy.allow_private_networks:
-            return None
+            return None, None
         host = urllib3.util.parse_url(url).host or ""
         try:
             infos = socket.getaddrinfo(host.strip("[]"), None)
         except (socket.gaierror, ValueError) as exc:  # Fix: bad IDNA labels raised UnicodeError
-            return f"DNS failure: {exc}"
+            return f"DNS failure: {exc}", None
         for info in infos:
             addr = ipaddress.ip_address(info[4][0].split("%")[0])
             if not addr.is_global:
-                return f"{host} resolves to non-public address {addr}"
-        return None
+                return f"{host} resolves to non-public address {addr}", None
+        return None, infos[0][4][0]
+
+    def _request(self, url: str, address: str | None, headers: dict):
+        """GET through the shared pool, or, when the address was checked, pinned to it: a
+        second DNS answer (rebinding to 127.0.0.1 or 169.254.169.254) is never used."""
+        if address is None:
+            return self._http.request("GET", url, headers=headers, redirect=False,
+                                      preload_content=False)
+        parts = urllib3.util.parse_url(url)
+        key = (parts.scheme, parts.host, parts.port, address)
+        pool = self._pinned.get(key)
+        if pool is None:
+            options = dict(timeout=self._timeout, retries=False, maxsize=1)
+            if parts.scheme == "https":
+                # TLS still verifies the certificate against the real host name.
+                pool = urllib3.HTTPSConnectionPool(address, parts.port or 443,
+                                                   server_hostname=parts.host,
+                                                   assert_hostname=parts.host, **options)
+            else:
+                pool = urllib3.HTTPConnectionPool(address, parts.port or 80, **options)
+            self._pinned[key] = pool
+        host_header = parts.host if parts.port in (None, 80, 443) else f"{parts.host}:{parts.port}"
+        return pool.urlopen("GET", parts.request_uri, headers={**headers, "Host": host_header},
+                            redirect=False, preload_content=False, assert_same_host=False)
 
 
 def _short(exc: Exception) -> str:

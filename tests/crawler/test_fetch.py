@@ -162,16 +162,16 @@ def test_malformed_host_is_reported_not_raised(url):
 
 
 def test_redirect_from_allowed_host_to_private_address_is_blocked(server, monkeypatch):
-    """The guard runs on every hop: 127.0.0.1 is made to look public, the metadata address not."""
-    real = socket.getaddrinfo
+    """The guard runs on every hop: the test server's host is treated as public (and pinned to
+    its own loopback address, so nothing leaves the machine); the metadata address is not."""
+    real = Fetcher._resolve
 
-    def fake_getaddrinfo(host, *args, **kwargs):
-        if host == "127.0.0.1":
-            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", 0))]
-        return real(host, *args, **kwargs)
+    def resolve(self, url):
+        if "127.0.0.1" in url:
+            return None, "127.0.0.1"
+        return real(self, url)
 
-    monkeypatch.setattr(crawler.fetch, "socket",
-                        SimpleNamespace(getaddrinfo=fake_getaddrinfo, gaierror=socket.gaierror))
+    monkeypatch.setattr(Fetcher, "_resolve", resolve)
     server.redirect("/go", "http://169.254.169.254/latest/meta-data/")
     server.redirect("/go-local", server.url("/secret").replace("127.0.0.1", "10.1.2.3"))
     fetcher = Fetcher()

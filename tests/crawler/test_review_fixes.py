@@ -23,3 +23,33 @@ def test_a_huge_crawl_delay_is_capped():
                             body=b"User-agent: *\nCrawl-delay: 86400\n")
 
     assert RobotsCache(FakeFetcher()).crawl_delay("https://slow.example") == MAX_CRAWL_DELAY
+
+
+def test_the_checked_address_is_the_one_connected_to(monkeypatch):
+    """DNS rebinding: a public answer first, loopback second. The fetcher must resolve once and
+    connect to the address it checked. No connection is made: urlopen is replaced."""
+    import socket
+
+    import urllib3
+
+    from crawler.fetch import Fetcher
+
+    answers = iter(["93.184.216.34", "127.0.0.1"])
+    calls = []
+
+    def fake_getaddrinfo(host, *args, **kwargs):
+        calls.append(host)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (next(answers), 0))]
+
+    seen = {}
+
+    def fake_urlopen(self, method, url, **kwargs):
+        seen.update(address=self.host, path=url, host=kwargs["headers"]["Host"])
+        raise urllib3.exceptions.NewConnectionError(None, "not connecting in tests")
+
+    monkeypatch.setattr(socket, "getaddrinfo", fake_getaddrinfo)
+    monkeypatch.setattr(urllib3.HTTPConnectionPool, "urlopen", fake_urlopen)
+    resp = Fetcher().get("http://rebind.example/admin")
+    assert calls == ["rebind.example"]
+    assert seen == {"address": "93.184.216.34", "path": "/admin", "host": "rebind.example"}
+    assert resp.outcome == "network_error"
