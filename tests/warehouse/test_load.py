@@ -110,3 +110,15 @@ def test_a_term_is_new_in_the_week_it_is_first_detected_not_the_week_it_was_swep
     rows = dict(warehouse.execute("""SELECT week_start::VARCHAR, is_new FROM weekly_unsupported_terms
                                      WHERE group_key = 'grey drift'""").fetchall())
     assert rows == {"2026-11-09": False, "2026-11-16": True}
+
+
+def test_recrawling_an_unchanged_window_keeps_the_first_fetch_times(tmp_path, warehouse):
+    page = [("https://eastbrook.example/sleep.html", page_html("clinic_page.html"))]
+    load_batch(warehouse, *write_batch(tmp_path / "a", page, "2026-11-16T00:00:00+00:00",
+                                       "2026-11-17T09:00:00+00:00"))
+    before = snapshot(warehouse)
+    load_batch(warehouse, *write_batch(tmp_path / "b", page, "2026-11-16T00:00:00+00:00",
+                                       "2026-11-18T10:00:00+00:00"))
+    after = snapshot(warehouse)
+    assert after["document_sightings"] == before["document_sightings"]
+    assert after["fetches"] == before["fetches"]

@@ -2,9 +2,12 @@
 -- Runs inside one transaction; every statement is an upsert on natural keys, so a re-run of
 -- the same batch leaves the warehouse byte-for-byte the same.
 
--- A re-crawl of a window replaces what the earlier crawl of it saw.
-DELETE FROM document_sightings WHERE load_id IN (SELECT load_id FROM batch_loads);
-DELETE FROM extract_errors WHERE load_id IN (SELECT load_id FROM batch_loads);
+-- A re-crawl of a window replaces what the earlier crawl of it saw: sightings and errors it
+-- no longer has are removed; the ones it still has keep their first fetch time.
+DELETE FROM document_sightings WHERE load_id IN (SELECT load_id FROM batch_loads)
+    AND doc_id NOT IN (SELECT doc_id FROM batch_sightings);
+DELETE FROM extract_errors WHERE load_id IN (SELECT load_id FROM batch_loads)
+    AND (url, content_hash) NOT IN (SELECT (url, content_hash) FROM batch_errors);
 
 INSERT INTO fetches BY NAME SELECT * FROM batch_fetches
 ON CONFLICT (window_start, url_hash, kind) DO UPDATE SET
