@@ -8,8 +8,6 @@ ranges beside quantulum3. Input: the main text of the 42 annotated pages in test
 from __future__ import annotations
 
 import warnings
-from collections import Counter
-from pathlib import Path
 
 import yaml
 

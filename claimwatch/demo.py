@@ -101,4 +101,4 @@ def print_summary(settings) -> None:
     print(f"  warehouse:        {settings.warehouse_path}")
     print(f"  reports:          {reports[0].parent}/ ({', '.join(p.name for p in reports)})")
     print(f"  emails:           {settings.outbox_dir}/ (no smtp_default connection configured)")
-    print(f"  try:              .venv/bin/claimwatch sql \"SELECT * FROM weekly_unsupported_terms\"")
+    print('  try:              .venv/bin/claimwatch sql "SELECT * FROM weekly_unsupported_terms"')

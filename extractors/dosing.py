@@ -116,6 +116,7 @@ def extract_dosing(sentences: list[Sentence], main_substance: str | None = None)
     """Dosing statements in text order. A sentence without a substance takes the last one named
     earlier on the page, else the page's main substance."""
     out: list[Dosing] = []
+    forms: dict[str, Dosing] = {}
     last = None
     for sentence in sentences:
         named = _substance(sentence.text)
@@ -124,24 +125,19 @@ def extract_dosing(sentences: list[Sentence], main_substance: str | None = None)
         substance = named or last or main_substance
         out += _explicit(sentence.text, substance)
         out += _language(sentence.text, substance)
-    out += product_forms(sentences, main_substance)
-    return out
+        if named or main_substance:
+            _product_forms(sentence.text, named or main_substance, forms)
+    return out + list(forms.values())
 
 
-def product_forms(sentences: list[Sentence], main_substance: str | None) -> list[Dosing]:
-    """One `form` row per product form the page offers (powder, capsules, extract, ...), in
-    sentences that name a substance or on a page with one main substance."""
-    seen: dict[str, Dosing] = {}
-    for sentence in sentences:
-        substance = _substance(sentence.text) or main_substance
-        if not substance:
-            continue
-        for m in _FORM_RE.finditer(sentence.text):
-            form = _FORMS[m.group(1).lower()]
-            seen.setdefault(form, Dosing(text=m.group(1), kind="form", substance=substance,
-                                         amount_low=None, amount_high=None, unit=None,
-                                         frequency=None, sentence=sentence.text, phrase=form))
-    return list(seen.values())
+def _product_forms(text: str, substance: str, seen: dict[str, Dosing]) -> None:
+    """One `form` row per product form the page offers (powder, capsules, extract, ...), from
+    sentences that name a substance, or from any sentence on a page about one substance."""
+    for m in _FORM_RE.finditer(text):
+        form = _FORMS[m.group(1).lower()]
+        seen.setdefault(form, Dosing(text=m.group(1), kind="form", substance=substance,
+                                     amount_low=None, amount_high=None, unit=None,
+                                     frequency=None, sentence=text, phrase=form))
 
 
 _UNIT_WORDS = frozenset(w for unit in UNITS for w in re.findall(r"[a-zµμ]+", unit))

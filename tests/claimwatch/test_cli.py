@@ -1,7 +1,6 @@
 import json
 
 import duckdb
-import pytest
 
 from claimwatch.cli import main
 from claimwatch.demo_site import SITE_ROOT

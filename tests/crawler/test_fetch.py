@@ -2,11 +2,9 @@
 import gzip
 import hashlib
 import socket
-from types import SimpleNamespace
 
 import pytest
 
-import crawler.fetch
 from crawler.fetch import USER_AGENT, FetchPolicy, Fetcher
 
 pytestmark = pytest.mark.integration  # starts local servers (see pyproject)

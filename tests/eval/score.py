@@ -12,7 +12,6 @@ import json
 import math
 import re
 import sys
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
