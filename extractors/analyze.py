@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from extractors.claims import evidence_flags, extract_claims
 from extractors.dosing import extract_dosing, main_substance
-from extractors.models import Analysis, Flag
+from extractors.models import Analysis, Flag, Page
 from extractors.sentences import split_sentences
 from extractors.terms import extract_terms
 from extractors.text import extract_page
@@ -13,6 +13,11 @@ def analyze_html(html: str, url: str) -> Analysis:
     """Extract text, terms, dosing and claims from one page. Raises ExtractionError when the
     page has no main text."""
     page, link_spans = extract_page(html, url)
+    return analyze_page(page, link_spans, url)
+
+
+def analyze_page(page: Page, link_spans, url: str) -> Analysis:
+    """Terms, dosing, claims and flags from an extracted page: everything after trafilatura."""
     if page.language not in ENGLISH_RULES_APPLY:
         # The lexicons and patterns are English: on other pages they would mislead.
         return Analysis(page=page, flags=(Flag("non_english", f"language {page.language}: "

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from extractors import lexicons
+from extractors.caseless import caseless
 from extractors.models import Claim
 from extractors.sentences import Sentence
 
@@ -38,9 +39,10 @@ def _inflections(verb: str) -> set[str]:
 
 
 _EFFECT_FORMS = {form: verb for verb in _EFFECT_VERBS for form in _inflections(verb)}
-_PHRASE_RE = re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in _EFFECT_PHRASES) + r")\b",
-                        re.IGNORECASE)
-_PHRASE_RES = [(re.compile(p, re.IGNORECASE), base) for p, base in _EFFECT_PHRASES.items()]
+_PHRASE_RE = caseless(r"\b(?:" + "|".join(f"(?:{p})" for p in _EFFECT_PHRASES) + r")\b", hints=(
+    "edge", "through", "melt", "wipe", "knock", "work", "effective", "good", "great", "relief",
+    "fewer", "less", "steadier", "linked", "touched", "settled"))
+_PHRASE_RES = [(caseless(p), base) for p, base in _EFFECT_PHRASES.items()]
 _WORDS = re.compile(r"[A-Za-z]+")
 
 
@@ -64,14 +66,14 @@ def _effects(text: str) -> list[_Effect]:
 
 
 # A negation between the substance and the effect undoes the claim: "is not approved to treat".
-_NEGATION = re.compile(r"\b(?:not|no|never|n't|cannot|nor|without|isn't|doesn't|don't|won't|"
-                       r"didn't|fails? to|failed to)\b", re.IGNORECASE)
+_NEGATION = caseless(r"\b(?:not|no|never|n't|cannot|nor|without|isn't|doesn't|don't|won't|"
+                       r"didn't|fails? to|failed to)\b")
 
 
-_HEDGES = re.compile(
+_HEDGES = caseless(
     r"\b(may|might|could|can potentially|potentially|possibly|perhaps|suggests?|appears? to|"
     r"seems? to|promising|thought to|believed to|some (?:users|people) (?:report|say)|"
-    r"anecdotal(?:ly)?|is said to|reportedly)\b", re.IGNORECASE)
+    r"anecdotal(?:ly)?|is said to|reportedly)\b")
 # Citation markers inside a sentence: [1], (Smith et al., 2019), doi:, PMID.
 _CITATION = re.compile(
     r"\[\d{1,3}(?:[,–-]\s*\d{1,3})*\]|\(\s*[A-Z][A-Za-z-]+(?: et al\.?| and [A-Z][A-Za-z-]+)?,? "
@@ -90,18 +92,18 @@ def extract_claims(sentences: list[Sentence], link_spans=(), page_url: str = "",
     return claims
 
 
-_PRONOUN_SUBJECT = re.compile(r"^(?:and |but |so |honestly,? )?(?:it|this (?:herb|plant|leaf|"
+_PRONOUN_SUBJECT = caseless(r"^(?:and |but |so |honestly,? )?(?:it|this (?:herb|plant|leaf|"
                               r"product|powder|supplement|blend|root|extract|tea|strain)|"
-                              r"the (?:herb|leaf|powder|plant|extract|tea))\b", re.IGNORECASE)
+                              r"the (?:herb|leaf|powder|plant|extract|tea))\b")
 
 
 # Conditions chained to a claimed one: "anxiety, stress and low mood".
-_COORDINATION = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s*/\s*)"
-                           r"(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+_COORDINATION = caseless(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s*/\s*)"
+                           r"(?:[\w-]+\s+){0,2}$")
 _EFFECT_REACH = 5  # words between an effect verb and the condition it acts on
 # "lowers the risk of overdose in people with opioid use disorder": a population, not a target.
-_POPULATION = re.compile(r"\b(?:in|for|among|of) (?:people|patients|adults|users|those|anyone|"
-                         r"someone|individuals|men|women|children) (?:with|who)\b", re.IGNORECASE)
+_POPULATION = caseless(r"\b(?:in|for|among|of) (?:people|patients|adults|users|those|anyone|"
+                         r"someone|individuals|men|women|children) (?:with|who)\b")
 
 
 def claims_from_sentence(sentence: Sentence, link_spans=(),
@@ -113,8 +115,7 @@ def claims_from_sentence(sentence: Sentence, link_spans=(),
     conditions = list(lexicons.condition_pattern().finditer(text))
     if not conditions:
         return []
-    substances = [(m.start(), lexicons.substances()[m.group(1).lower()])
-                  for m in lexicons.substance_pattern().finditer(text)]
+    substances = list(lexicons.substance_mentions(text))
     if not substances and main_substance and _PRONOUN_SUBJECT.search(text):
         substances = [(0, main_substance)]
     if not substances:
@@ -168,17 +169,20 @@ def _has_link(sentence: Sentence, link_spans) -> bool:
 
 
 # "Studies suggest": an appeal to unnamed evidence.
-VAGUE_ATTRIBUTION = re.compile(
+VAGUE_ATTRIBUTION = caseless(
     r"\b(?:(?:many |some |recent |new |several )?(?:studies|research|science|experts|doctors|"
     r"scientists|clinical trials) (?:suggest|show|shows|indicate|indicates|agree|have shown|has shown|"
     r"confirm|confirms|prove|proves|say|says)|it(?:'s| is) (?:well|widely|scientifically) "
-    r"(?:known|proven|established))\b", re.IGNORECASE)
+    r"(?:known|proven|established))\b",
+    hints=("studies", "research", "science", "experts", "doctors", "scientists", "trials",
+           "known", "proven", "established"))
 # Absolute safety promises, which no substance can honestly make.
-ABSOLUTE_SAFETY = re.compile(
+ABSOLUTE_SAFETY = caseless(
     r"\b(?:(?:completely|totally|perfectly|100%|entirely|absolutely) (?:safe|harmless|non-addictive)|"
     r"no (?:known )?side[- ]effects|zero side[- ]effects|(?:is )?(?:all[- ])?natural,? (?:so|and therefore|"
     r"which means it(?:'s| is)) (?:safe|gentler|safer|harmless)|can(?:'t|not) (?:hurt|harm) you|"
-    r"non-habit[- ]forming)\b", re.IGNORECASE)
+    r"non-habit[- ]forming)\b",
+    hints=("safe", "harm", "addictive", "side", "natural", "hurt", "habit"))
 
 
 def evidence_flags(sentences: list[Sentence], claims: list[Claim]) -> list[tuple[str, str]]:

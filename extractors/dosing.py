@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from extractors import lexicons
+from extractors.caseless import caseless, has_hint
 from extractors.models import Dosing
 from extractors.sentences import Sentence
 
@@ -28,9 +29,8 @@ CANONICAL_UNITS = frozenset(UNITS.values())
 _COUNT_UNITS = frozenset({"capsule", "tablet", "drop", "dropper", "shell"})
 MAX_COUNT_PER_DOSE = 30  # above this, a count of capsules or drops describes a package
 _PACKAGES = r"(?:bag|bags|bottle|bottles|pouch|pouches|jar|jars|tin|tins|pack|packs|packet|tub|can|box|kit|container|size|sizes|vial|tube|sachet|refill)"
-_PACKAGE = re.compile(rf"(?:\s+(?:[\w-]+\s+){{0,2}}{_PACKAGES}\b|\s+(?:per|in\s+(?:each|the|every|a))\s+{_PACKAGES}\b|\s+total\b)",
-                      re.IGNORECASE)
-_PACKAGE_BEFORE = re.compile(rf"\b{_PACKAGES}\s+(?:of|holds|contains)\s+$", re.IGNORECASE)
+_PACKAGE = caseless(rf"(?:\s+(?:[\w-]+\s+){{0,2}}{_PACKAGES}\b|\s+(?:per|in\s+(?:each|the|every|a))\s+{_PACKAGES}\b|\s+total\b)")
+_PACKAGE_BEFORE = caseless(rf"\b{_PACKAGES}\s+(?:of|holds|contains)\s+$")
 _NUMBER_WORDS = {
     "half": 0.5, "a half": 0.5, "half a": 0.5, "half an": 0.5, "one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4,
     "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11,
@@ -49,42 +49,49 @@ _FREQ = (r"(?:every\s+(?:\d+|one|two|three|four|five|six|eight|twelve)(?:\s*(?:-
          r"in\s+24\s+hours|per\s+24\s+hours|per\s+session|per\s+serving|at\s+bedtime|"
          r"before\s+bed|at\s+night|in\s+the\s+morning|with\s+(?:food|meals)|as\s+needed|weekly)")
 # "reduce by 0.5 g per day", "cut back by 1 gram every three days": a taper step.
-_TAPER = re.compile(r"\b(?:reduc|cut|lower|decreas|drop|taper|step)\w*\s+(?:\w+\s+){0,3}?by\s+$",
-                    re.IGNORECASE)
-_DOSE = re.compile(
+_TAPER = caseless(r"\b(?:reduc|cut|lower|decreas|drop|taper|step)\w*\s+(?:\w+\s+){0,3}?by\s+$")
+_DOSE = caseless(
     rf"(?P<max>(?:{_MAX_CUE})\s+)?(?:between\s+(?P<blow>{_NUM})\s+and\s+(?P<bhigh>{_NUM})|"
     rf"(?P<low>{_NUM})(?:\s*(?:-|–|—|to|or)\s*(?P<high>{_NUM}))?)"
     rf"\s*(?P<unit>{_UNIT})\b\.?(?:\s+of\s+(?P<what>[\w-]+))?"
-    rf"(?P<freq>(?:\s*,?\s*(?:taken\s+)?(?:up\s+to\s+)?{_FREQ})?)(?P<after>\s+at\s+most)?",
-    re.IGNORECASE)
-# Non-numeric dosing advice. Each pattern maps to a canonical phrase so weekly counts group well.
+    rf"(?P<freq>(?:\s*,?\s*(?:taken\s+)?(?:up\s+to\s+)?{_FREQ})?)(?P<after>\s+at\s+most)?")
+# Non-numeric dosing advice. Each pattern maps to a canonical phrase so weekly counts group well,
+# and names its hints: lower-case words every match contains (see extractors/caseless.py).
 _LANGUAGE = [
-    ("titration", "start low", r"\bstart(?:ing)?\s+(?:off\s+)?(?:with\s+)?(?:a\s+)?(?:very\s+)?"
+    ("titration", "start low", ('start',),
+     r"\bstart(?:ing)?\s+(?:off\s+)?(?:with\s+)?(?:a\s+)?(?:very\s+)?"
      r"(?:low|small|lower|smaller)(?:\s+(?:doses?|amounts?|dosages?|serving))?"),
-    ("titration", "increase gradually", r"\b(?:gradually|slowly)\s+(?:increas|rais|build|work)\w*"
+    ("titration", "increase gradually", ('gradual', 'slow'),
+     r"\b(?:gradually|slowly)\s+(?:increas|rais|build|work)\w*"
      r"|\bincreas\w*\s+(?:it\s+|the\s+dose\s+)?(?:gradually|slowly)"),
-    ("titration", "build up slowly", r"\b(?:build|work)(?:ing)?\s+(?:your\s+way\s+)?up\s+"
+    ("titration", "build up slowly", ('slow', 'gradual'),
+     r"\b(?:build|work)(?:ing)?\s+(?:your\s+way\s+)?up\s+"
      r"(?:slowly|gradually)"),
-    ("titration", "go slow", r"\b(?:go|take\s+it)\s+slow(?:ly)?\b|\blow\s+and\s+slow\b"),
-    ("individualised", "varies by person", r"\bvar(?:y|ies)\s+(?:\w+\s+){0,2}(?:among|between|"
+    ("titration", "go slow", ('slow',),
+     r"\b(?:go|take\s+it)\s+slow(?:ly)?\b|\blow\s+and\s+slow\b"),
+    ("individualised", "varies by person", ('var', 'respond'),
+     r"\bvar(?:y|ies)\s+(?:\w+\s+){0,2}(?:among|between|"
      r"from\s+person|by\s+(?:person|individual)|for\s+(?:each|every))\w*|\b(?:right|correct|"
      r"ideal|optimal|best)\s+(?:dose|amount|dosage)\s+varies|\bresponds?\s+differently"),
-    ("individualised", "adjusted to you", r"\b(?:dose|amount|dosage)\s+(?:is|will\s+be|gets)\s+"
+    ("individualised", "adjusted to you", ('adjust', 'go by'),
+     r"\b(?:dose|amount|dosage)\s+(?:is|will\s+be|gets)\s+"
      r"adjusted|\badjust(?:s|ed|ing)?\s+(?:the|your)\s+(?:dose|amount|dosage)|\bgo\s+by\s+how\s+"
      r"you\s+feel"),
-    ("titration", "taper gradually", r"\b(?:taper(?:ed|ing)?|reduc(?:ed|ing)|lower(?:ed|ing)|"
+    ("titration", "taper gradually", ('gradual', 'slow', 'taper'),
+     r"\b(?:taper(?:ed|ing)?|reduc(?:ed|ing)|lower(?:ed|ing)|"
      r"decreas(?:ed|ing))\s+(?:\w+\s+){0,2}(?:gradually|slowly)|\b(?:a\s+)?(?:safe|slow|gradual)\s+taper"),
-    ("individualised", "listen to your body", r"\blisten(?:ing)?\s+to\s+your\s+body"),
-    ("individualised", "find your dose", r"\bfind\s+(?:the|your)\s+(?:right|optimal|ideal|own|"
+    ("individualised", "listen to your body", ('listen',),
+     r"\blisten(?:ing)?\s+to\s+your\s+body"),
+    ("individualised", "find your dose", ('find',),
+     r"\bfind\s+(?:the|your)\s+(?:right|optimal|ideal|own|"
      r"sweet)\s+(?:dose|amount|spot|dosage)"),
-    ("as_needed", "as needed", r"\b(?:as|when|if) (?:needed|required)\b|\bon an as-needed basis"),
-    ("individualised", "everyone is different", r"\beveryone(?:['’]s|\s+is)\s+(?:body\s+is\s+)?"
+    ("as_needed", "as needed", ('needed', 'required'),
+     r"\b(?:as|when|if) (?:needed|required)\b|\bon an as-needed basis"),
+    ("individualised", "everyone is different", ('everyone',),
+     r"\beveryone(?:['’]s|\s+is)\s+(?:body\s+is\s+)?"
      r"different"),
 ]
-_LANGUAGE_RES = [(kind, phrase, re.compile(p, re.IGNORECASE)) for kind, phrase, p in _LANGUAGE]
-# Every pattern above contains one of these stems: one scan rules most sentences out.
-_LANGUAGE_HINT = re.compile(r"(?:start|gradual|slow|build|var(?:y|ies)|respond|adjust|taper|"
-                            r"listen|find|needed|required|everyone|go by)", re.IGNORECASE)
+_LANGUAGE_RES = [(kind, phrase, caseless(p, hints=hints)) for kind, phrase, hints, p in _LANGUAGE]
 
 
 def parse_number(token: str) -> float | None:
@@ -109,7 +116,7 @@ _FORMS = {"powder": "powder", "powders": "powder", "capsule": "capsule", "capsul
           "tinctures": "tincture", "shot": "shot", "shots": "shot", "tea": "tea", "teas": "tea",
           "gummies": "gummy", "gummy": "gummy", "tablets": "tablet", "tablet": "tablet",
           "drink": "drink", "drinks": "drink", "resin": "resin", "oil": "oil"}
-_FORM_RE = re.compile(r"\b(" + lexicons.trie_pattern(_FORMS) + r")\b", re.IGNORECASE)
+_FORM_RE = caseless(r"\b(" + lexicons.trie_pattern(_FORMS) + r")\b")
 
 
 def extract_dosing(sentences: list[Sentence], main_substance: str | None = None) -> list[Dosing]:
@@ -141,10 +148,12 @@ def _product_forms(text: str, substance: str, seen: dict[str, Dosing]) -> None:
 
 
 _UNIT_WORDS = frozenset(w for unit in UNITS for w in re.findall(r"[a-zµμ]+", unit))
+# Run on lower-cased text; the lookarounds keep "g" from matching inside "going".
+_UNIT_WORD = re.compile(r"(?<![a-zµμ])(?:" + lexicons.trie_pattern(_UNIT_WORDS) + r")(?![a-zµμ])")
 
 
 def _explicit(text: str, substance: str | None) -> list[Dosing]:
-    if not _UNIT_WORDS.intersection(re.findall(r"[a-zµμ]+", text.lower())):
+    if not _UNIT_WORD.search(text.lower()):
         return []  # no unit word: skip the (slow) dose pattern
     found = []
     for m in _DOSE.finditer(text):
@@ -192,9 +201,10 @@ def _language(text: str, substance: str | None) -> list[Dosing]:
     """Non-numeric advice, one row per canonical piece ("start low" and "go slow" apart, so
     weekly counts group the same advice however it is strung together)."""
     found = []
-    if not _LANGUAGE_HINT.search(text):
-        return found
+    lowered = text.lower()
     for kind, phrase, pattern in _LANGUAGE_RES:
+        if not has_hint(lowered, pattern.hints):
+            continue
         m = pattern.search(text)
         if m:
             found.append(Dosing(text=m.group(0), kind=kind, substance=substance, amount_low=None,
@@ -206,8 +216,7 @@ def _language(text: str, substance: str | None) -> list[Dosing]:
 def main_substance(sentences: list[Sentence]) -> str | None:
     """The substance a page is about: named in at least 60% of the substance mentions."""
     from collections import Counter
-    counts = Counter(lexicons.substances()[m.group(1).lower()] for s in sentences
-                     for m in lexicons.substance_pattern().finditer(s.text))
+    counts = Counter(name for s in sentences for _, name in lexicons.substance_mentions(s.text))
     if not counts:
         return None
     name, n = counts.most_common(1)[0]
@@ -215,5 +224,5 @@ def main_substance(sentences: list[Sentence]) -> str | None:
 
 
 def _substance(text: str) -> str | None:
-    m = lexicons.substance_pattern().search(text)
-    return lexicons.substances()[m.group(1).lower()] if m else None
+    mentions = lexicons.substance_mentions(text)
+    return mentions[0][1] if mentions else None

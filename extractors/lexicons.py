@@ -8,6 +8,8 @@ from pathlib import Path
 
 import yaml
 
+from extractors.caseless import caseless
+
 
 def lexicon_dir() -> Path:
     """config/lexicons of the checkout (CLAIMWATCH_HOME overrides)."""
@@ -56,7 +58,15 @@ def substances() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def substance_pattern() -> re.Pattern:
-    return re.compile(r"(?<![\w-])(" + trie_pattern(substances()) + r")(?![\w-])", re.IGNORECASE)
+    return caseless(r"(?<![\w-])(" + trie_pattern(substances()) + r")(?![\w-])")
+
+
+@lru_cache(maxsize=4096)
+def substance_mentions(text: str) -> tuple[tuple[int, str], ...]:
+    """(offset, canonical name) of each substance named in `text`. Cached because the
+    main-substance vote, dosing and claims all read the same sentences."""
+    names = substances()
+    return tuple((m.start(), names[m.group(1).lower()]) for m in substance_pattern().finditer(text))
 
 
 @lru_cache(maxsize=1)
@@ -67,7 +77,7 @@ def conditions() -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def condition_pattern() -> re.Pattern:
     # A trailing "s" is allowed: "moods", "aches", "flashbacks".
-    return re.compile(r"\b(" + trie_pattern(conditions()) + r")s?\b", re.IGNORECASE)
+    return caseless(r"\b(" + trie_pattern(conditions()) + r")s?\b")
 
 
 @lru_cache(maxsize=1)

@@ -67,8 +67,7 @@ def _is_boundary(line: str, punct_at: int, end: int) -> bool:
         return True
     if line[punct_at] != ".":
         return rest[0].isupper() or rest[0].isdigit() or rest[0] in "\"“‘'(["
-    word_before = re.search(r"(\S+)$", line[:punct_at + 1])
-    token = word_before.group(1) if word_before else ""
+    token = _word_ending_at(line, punct_at)
     bare = token.rstrip(".").lstrip("(\"“‘'").lower()
     if bare in _UNIT_ABBREVIATIONS:  # fix: see _UNIT_ABBREVIATIONS
         next_word = re.match(r"[\"“‘'(\[]*([A-Za-z']+)", rest)
@@ -82,3 +81,12 @@ def _is_boundary(line: str, punct_at: int, end: int) -> bool:
         next_word = re.match(r"[\"“‘'(\[]*([A-Za-z']+)", rest)
         return bool(next_word) and next_word.group(1).lower() in _OPENERS
     return True
+
+
+def _word_ending_at(line: str, at: int) -> str:
+    """The whitespace-free run ending at `at` (inclusive). Walking back is cheaper than an
+    end-anchored regex, which rescans the line from its start at every candidate period."""
+    start = at
+    while start > 0 and not line[start - 1].isspace():
+        start -= 1
+    return line[start:at + 1]

@@ -6,31 +6,42 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
+
+from rapidfuzz.distance import Levenshtein
 
 from extractors import lexicons, vocabulary
+from extractors.caseless import caseless
 from extractors.models import Term
 from extractors.sentences import Sentence
 from extractors.vocabulary import abbreviation_key, normalize_phrase
 
-# "O.P.M.S.", "COWS", "CBT-I", "MOUD". Dotted forms need two or more letters.
+# "O.P.M.S.", "COWS", "CBT-I", "MOUD". Dotted forms need two or more letters. Patterns here
+# open with a character and check what precedes it afterwards (a lookbehind), because `re`
+# skips quickly through text only to a pattern's first character, not to a lookbehind.
 _ACRONYM = re.compile(
-    r"(?<![\w.])((?:[A-Z]\.){2,}(?:[A-Z](?![\w.]))?|[A-Z][A-Z0-9]{1,7}(?:-[A-Z0-9]{1,3})?)(?![\w])")
+    r"([A-Z](?<![\w.][A-Z])(?:\.(?:[A-Z]\.)+(?:[A-Z](?![\w.]))?|[A-Z0-9]{1,7}(?:-[A-Z0-9]{1,3})?"
+    r"(?:(?<=[A-Z])s)?))(?![\w])")  # a plural "s" after a capital: "SSRIs", "AEDs"
 _WORD = r"[A-Za-z][A-Za-z'’-]*"
+# A quoted phrase, opening after a space, bracket or dash, or at the start. A single-quoted
+# one must not run into a word ("users' 'reset'" vs "it's").
 _QUOTED = re.compile(
-    r"(?:(?<=[\s(—–-])|^)(?:“([^”\n]{2,60})”|\"([^\"\n]{2,60})\"|‘([^’\n]{2,60})’|'([^'\n]{2,60})'(?!\w))")
+    r"“(?:(?<=[\s(—–-]“)|(?<=^“))([^”\n]{2,60})”|"
+    r"\"(?:(?<=[\s(—–-]\")|(?<=^\"))([^\"\n]{2,60})\"|"
+    r"‘(?:(?<=[\s(—–-]‘)|(?<=^‘))([^’\n]{2,60})’|"
+    r"'(?:(?<=[\s(—–-]')|(?<=^'))([^'\n]{2,60})'(?!\w)")
 # The coined term comes after these cues: "often known as black recall".
-_CUE_BEFORE_TERM = re.compile(
+_CUE_BEFORE_TERM = caseless(
     r"\b(?:(?:often |also |commonly |sometimes )?(?:known|know|referred to|refer to) as|(?:often |also |commonly )?called|"
     r"so-called|dubbed|nicknamed|what (?:[a-z]+ ){0,4}calls?|the community calls|"
     r"(?:i|we|people|users|readers|customers|they) call (?:it|this|that|them))\s+(?:the |a |an )?",
-    re.IGNORECASE)
+    hints=("know", "refer", "call", "dubbed", "nicknamed"))
 # The definition comes after these cues: "black recall, a term for the flashbacks ...".
-_CUE_DEFINITION = re.compile(
+_CUE_DEFINITION = caseless(
     r"^[\s\"”’'),]*(?:[—–-]|,)?\s*(?:is |are |was )?(?:a|an|the|our|their)\s+"
-    r"(?:term|name|word|nickname|shorthand|slang)\s+(?:for|used for|describing)\s+([^,.;:—–()]{3,120})",
-    re.IGNORECASE)
+    r"(?:term|name|word|nickname|shorthand|slang)\s+(?:for|used for|describing)\s+([^,.;:—–()]{3,120})")
 # Fix (tests/extractors): dotted initials right after a byline cue are a name, not jargon.
-_BYLINE_INITIALS = re.compile(r"(?:\b(?:by|author:?|reviewer:?)|\b(?:Dr|Prof)\.)\s+$", re.IGNORECASE)
+_BYLINE_INITIALS = caseless(r"(?:\b(?:by|author:?|reviewer:?)|\b(?:dr|prof)\.)\s+$")
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an|our|this|that|their)\s+(?=\S)", re.IGNORECASE)
 _STOPWORDS = frozenset(
     "a an the and or of to in on for with by at as is are was be this that it its from our your "
@@ -94,30 +105,93 @@ def _acronyms(sentence: str) -> list[_Candidate]:
         if _BYLINE_INITIALS.search(sentence[:m.start()]) and "." in acronym and len(key) <= 3 \
                 and re.match(r"\s+[A-Z][a-z]", sentence[m.end():]):
             continue  # fix: a person's initials in a byline ("By J.R. Okafor") are not a term
-        expansion = (_long_form_before(sentence, m.start()) or _long_form_after(sentence, m.end(), key)
+        expansion = (_long_form_before(sentence, m.start(), key) or _long_form_after(sentence, m.end(), key)
                      or _apposition(sentence, m.end(), key) or _spelled_out(sentence, m.end(), key))
         found.append(_Candidate(acronym, "acronym", expansion, sentence))
+    for m in _MIXED_CASE_IN_PARENS.finditer(sentence):
+        # "cyclic AMP (cAMP)", "estimated GFR (eGFR)": mixed-case short forms count only in
+        # parentheses, right after a long form whose letters spell them.
+        key = abbreviation_key(m.group(1))
+        expansion = _long_form_before(sentence, m.start(1), key, letters_only=True)
+        if expansion:
+            found.append(_Candidate(m.group(1), "acronym", expansion, sentence))
     return found
 
 
-def _long_form_before(sentence: str, start: int) -> str | None:
-    """"Long Form (LF)": pick the run of words before "(" that best spells the acronym."""
+# Lower case before a capital ("cAMP", "eGFR", "mAb"), or a capital inside ("TNF-sR" is not).
+_MIXED_CASE_IN_PARENS = re.compile(
+    r"\((?=[a-z]{1,3}[A-Z]|[A-Z][a-z]{1,3}[A-Z])([A-Za-z][A-Za-z0-9]{1,9})\)")
+
+
+def _long_form_before(sentence: str, start: int, key: str, letters_only: bool = False) -> str | None:
+    """"Long Form (LF)": the words before "(" that spell the acronym. Schwartz & Hearst's
+    letter matching comes first (each letter found right to left, the first at a word start:
+    "interleukin (IL)", "dexamethasone (DEX)"); when it finds nothing, the run of words whose
+    initials best spell the acronym. The long form is cut from the text as written, digits
+    and hyphens kept ("neurokinin-1 receptor"), and never reaches back past a bracket, colon
+    or semicolon."""
     if start == 0 or sentence[start - 1] != "(":
         return None
-    close = sentence.find(")", start)
-    if close == -1:
+    letters = key.replace("-", "")
+    before = sentence[:start - 1].rstrip()
+    before = before[max(before.rfind(c) for c in "()[];:") + 1:]
+    words = list(re.finditer(r"\S+", before))
+    if not words:
         return None
-    key = abbreviation_key(sentence[start:close]).replace("-", "")
-    words = re.findall(_WORD, sentence[:start - 1])[-(len(key) + 3):]
+    # Schwartz & Hearst's window: at most min(|A| + 5, 2|A|) words.
+    window = before[words[-min(len(letters) + 5, 2 * len(letters), len(words))].start():]
+    found = _letter_match(letters, window) or (None if letters_only else _initials_match(letters, window))
+    if not found or len(found.replace(" ", "")) <= len(letters):
+        return None
+    return found.strip(" ,")
+
+
+def _letter_match(letters: str, text: str) -> str | None:
+    """Schwartz & Hearst (2003), as the `abbreviations` package refines it: the long form starts
+    at the word (words split at spaces and hyphens) from which there are as many words opening
+    with the acronym's first letter as the acronym has of that letter ("International Index of
+    Erectile Function (IIEF)", "non-high-density lipoprotein (HDL)"), and must contain the
+    acronym's letters and digits in order, the first at a word start."""
+    first = letters[0].lower()
+    starts = [m.start() for m in re.finditer(r"[^\s-]+", text) if m.group(0)[0].lower() == first]
+    need = letters.lower().count(first)
+    if len(starts) < need:
+        return None
+    definition = text[starts[-need]:]
+    return definition if _spells(letters, definition) else None
+
+
+def _spells(letters: str, text: str) -> bool:
+    """Each letter or digit of the short form, right to left, found in `text` right to left;
+    the short form's first one at the start of a word."""
+    s, i = len(letters) - 1, len(text) - 1
+    while s >= 0:
+        c = letters[s].lower()
+        if not c.isalnum():
+            s -= 1
+            continue
+        while i >= 0 and (text[i].lower() != c or (s == 0 and i > 0 and text[i - 1].isalnum())):
+            i -= 1
+        if i < 0:
+            return False
+        i -= 1
+        s -= 1
+    return True
+
+
+def _initials_match(letters: str, text: str) -> str | None:
+    """The run of words whose initials (stopwords skipped) best spell the acronym."""
+    words = list(re.finditer(_WORD, text))[-(len(letters) + 3):]
     best, best_score = None, (0, 0)
     for i, word in enumerate(words):
-        if word[0].upper() != key[0] or word.lower() in _STOPWORDS:
+        w = word.group(0)
+        if w[0].upper() != letters[0] or w.lower() in _STOPWORDS:
             continue
-        span = words[i:]
-        initials = [w[0].upper() for w in span if w.lower() not in _STOPWORDS]
-        score = (_subsequence_len(key, initials), -abs(len(span) - len(key)))
+        span = [x.group(0) for x in words[i:]]
+        initials = [x[0].upper() for x in span if x.lower() not in _STOPWORDS]
+        score = (_subsequence_len(letters, initials), -abs(len(span) - len(letters)))
         if score > best_score:
-            best, best_score = " ".join(span), score
+            best, best_score = text[word.start():], score
     return best
 
 
@@ -133,10 +207,10 @@ def _long_form_after(sentence: str, end: int, key: str) -> str | None:
     return inner
 
 
-_SPELL_OUT = re.compile(
+_SPELL_OUT = caseless(
     r"^[^.;]{0,40}?\b(?:stands? for|is short for|short for|spell(?:s|ed)? (?:it )?out as|"
     r"(?:is )?an? abbreviation (?:for|of)|expand(?:s|ed)? (?:it )?(?:to|as))\s+[\"“‘']?"
-    r"([A-Za-z][^\"”’.,;:()]{3,80})", re.IGNORECASE)
+    r"([A-Za-z][^\"”’.,;:()]{3,80})")
 
 
 def _spelled_out(sentence: str, end: int, key: str) -> str | None:
@@ -243,7 +317,7 @@ def _group(candidates: list[_Candidate], text: str) -> list[Term]:
     groups: dict[str, list[_Candidate]] = defaultdict(list)
     for key, members in by_key.items():
         groups[merged[key]].extend(members)
-    words = list(_TEXT_WORD.finditer(text))
+    words = _WordIndex(text) if any(m[0].kind == "coinage" for m in groups.values()) else None
     for key, members in groups.items():
         if members[0].kind == "coinage":
             known = {normalize_phrase(m.surface) for m in members}
@@ -292,47 +366,62 @@ def near_identical(a: str, b: str) -> bool:
 
 
 def _edit_distance(a: str, b: str, limit: int = 3) -> int:
-    """Levenshtein distance, stopping early once it exceeds `limit`."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        if min(current) > limit:
-            return limit + 1
-        previous = current
-    return previous[-1]
+    """Levenshtein distance, capped at `limit` + 1 (rapidfuzz stops early past the cap)."""
+    return Levenshtein.distance(a, b, score_cutoff=limit)
 
 
 _TEXT_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _PLAIN_RUN = re.compile(r"[A-Za-z'’ -]+")
 
 
-def _misspellings(key: str, text: str, words: list) -> list[str]:
+class _WordIndex:
+    """The page's words once, lower-cased, with running letter counts; positions by first
+    letter and character spans are built only when a scan needs them."""
+
+    def __init__(self, text: str):
+        self.text = text
+        # The words are ASCII letters, apostrophes and hyphens: lower-casing them joined keeps
+        # one word per slot, at C speed.
+        self.lowers = " ".join(_TEXT_WORD.findall(text)).lower().split(" ")
+        self.letters_before = list(accumulate(map(len, self.lowers), initial=0))
+        self._by_initial: dict[str, list[int]] = {}
+        self._spans: list[tuple[int, int]] | None = None
+
+    def starting_with(self, letter: str) -> list[int]:
+        if letter not in self._by_initial:
+            self._by_initial[letter] = [i for i, w in enumerate(self.lowers) if w[:1] == letter]
+        return self._by_initial[letter]
+
+    def surface(self, i: int, n: int) -> str:
+        if self._spans is None:
+            self._spans = [m.span() for m in _TEXT_WORD.finditer(self.text)]
+        return self.text[self._spans[i][0]:self._spans[i + n - 1][1]]
+
+
+def _misspellings(key: str, text: str, words: _WordIndex) -> list[str]:
     """Spellings of coinage `key` in the text that no quote or cue marked ("The coper hush
     lifted"): runs of the key's word count (or one fewer or more, when only the spacing differs)
-    that are near-identical to it. Cheap length and first-letter tests come first: this scans
-    every word of the page."""
+    that are near-identical to it. Only runs starting with the key's first letter and within
+    three letters of its length are compared, on their lower-cased words; the text itself is
+    read only for the rare run that matches."""
     size, target = len(key.split()), key.replace(" ", "")
-    lowers = [w.group(0).lower() for w in words]
     found = []
     for n in range(max(1, size - 1), size + 2):
-        for i in range(len(words) - n + 1):
-            if lowers[i][:1] != key[:1]:
-                continue
-            letters = sum(len(lowers[j]) for j in range(i, i + n))
+        for i in words.starting_with(key[:1]):
+            if i + n > len(words.lowers):
+                break
+            letters = words.letters_before[i + n] - words.letters_before[i]
             if abs(letters - len(target)) > 3:
                 continue
-            start, end = words[i].start(), words[i + n - 1].end()
-            surface = text[start:end]
-            if not _PLAIN_RUN.fullmatch(surface):
-                continue  # a run across punctuation ("recall”, a") is not one spelling
-            candidate = normalize_phrase(surface)
+            # Same as normalising the surface once it passes _PLAIN_RUN: its separators can
+            # only be spaces, hyphens and word-initial apostrophes.
+            candidate = normalize_phrase(" ".join(words.lowers[i:i + n]))
             if n != size and candidate.replace(" ", "") != target:
                 continue  # another word count only as a spacing variant ("tidecalm")
-            if candidate != key and near_identical(candidate, key):
+            if candidate == key or not near_identical(candidate, key):
+                continue
+            surface = words.surface(i, n)
+            if _PLAIN_RUN.fullmatch(surface):  # not a run across punctuation ("recall”, a")
                 found.append(surface)
     return found
 
@@ -378,9 +467,19 @@ def _distinct(expansions) -> tuple[str, ...]:
 
 
 def _occurrences(surface: str, kind: str, text: str) -> int:
+    pattern = _occurrence_pattern(surface, kind)
+    return pattern.count(text) if kind == "coinage" else len(pattern.findall(text))
+
+
+@lru_cache(maxsize=20_000)
+def _occurrence_pattern(surface: str, kind: str):
+    """Acronyms match with or without their dots, case kept; coinages ignore case and let
+    spaces and hyphens stand for each other. Each pattern opens with a literal and checks the
+    boundary behind it afterwards: `re` scans fast only for a pattern that starts with one."""
     if kind == "acronym":
-        letters = abbreviation_key(surface)
-        pattern = r"(?<![\w.])" + r"\.?".join(re.escape(ch) for ch in letters) + r"\.?(?![\w])"
-        return len(re.findall(pattern, text))
-    words = [re.escape(w) for w in surface.split()]
-    return len(re.findall(r"(?<!\w)" + r"[\s-]+".join(words) + r"(?!\w)", text, re.IGNORECASE))
+        first, *rest = abbreviation_key(surface)
+        head = re.escape(first) + rf"(?<![\w.]{re.escape(first)})"
+        return re.compile(head + "".join(r"\.?" + re.escape(ch) for ch in rest) + r"\.?s?(?![\w])")
+    first, *rest = [re.escape(w) for w in surface.lower().split()]
+    head = first + rf"(?<!\w{first})"
+    return caseless(head + "".join(r"[\s-]+" + w for w in rest) + r"(?!\w)")

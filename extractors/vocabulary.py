@@ -27,15 +27,21 @@ _US_SPELLING = [("behaviour", "behavior"), ("haem", "hem"), ("anaem", "anem"), (
                 ("randomis", "randomiz")]
 
 
+_DROPPED = re.compile(r"[.\"“”‘]")
+_EDGE_APOSTROPHE = re.compile(r"(?<!\w)'|'(?!\w)")  # after _DROPPED: "a.'b" keeps its "'"
+_SEPARATORS = re.compile(r"[-–—_/\s]+")
+
+
+@lru_cache(maxsize=100_000)
 def normalize_phrase(text: str) -> str:
-    """Lower case, US spelling, no dots or quotes, hyphens as spaces, single spaces."""
+    """Lower case, US spelling, no dots or quotes, hyphens as spaces, single spaces.
+    Cached: the same spellings are normalised again and again across a batch."""
     text = text.lower().replace("’", "'")
     for british, american in _US_SPELLING:
-        text = text.replace(british, american)
-    text = re.sub(r"[.\"“”‘]", "", text)
-    text = re.sub(r"(?<!\w)'|'(?!\w)", "", text)
-    text = re.sub(r"[-–—_/]+", " ", text)
-    return re.sub(r"\s+", " ", text).strip()
+        if british in text:
+            text = text.replace(british, american)
+    text = _EDGE_APOSTROPHE.sub("", _DROPPED.sub("", text))
+    return _SEPARATORS.sub(" ", text).strip()
 
 
 def _package_dir(name: str) -> Path | None:
@@ -111,7 +117,11 @@ def abbreviations() -> dict[str, tuple[str, ...]]:
 
 
 def abbreviation_key(text: str) -> str:
-    return re.sub(r"[.\s]", "", text).upper()
+    """"O.P.M.S." → "OPMS"; a plural "s" after capitals goes too ("SSRIs" → "SSRI")."""
+    return _PLURAL_S.sub("", re.sub(r"[.\s]", "", text)).upper()
+
+
+_PLURAL_S = re.compile(r"(?<=[A-Z]{2})s$")
 
 
 def is_medical_phrase(text: str) -> bool:

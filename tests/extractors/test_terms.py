@@ -37,6 +37,40 @@ def test_long_form_skips_leading_words_that_do_not_spell_the_acronym():
     assert terms["eri"].expansions == ("Evening Restlessness Index",)
 
 
+@pytest.mark.parametrize("text,key,expansion", [
+    # letters inside words, as Schwartz & Hearst match them
+    ("Blends are said to induce interleukin (IL) release.", "il", "interleukin"),
+    ("Reviews of dexamethasone (DEX) and kratom differ.", "dex", "dexamethasone"),
+    # as many words opening with the first letter as the acronym has of it
+    ("Men filled in the International Index of Erectile Function (IIEF) form.", "iief",
+     "International Index of Erectile Function"),
+    # a hyphenated word counts from its part ("non-" is not part of the long form)
+    ("Only non-high-density lipoprotein (HDL) was measured.", "hdl", "high-density lipoprotein"),
+    # digits and hyphens are kept as written
+    ("Staining showed neurokinin-1 receptor (NK1R) cells.", "nk1r", "neurokinin-1 receptor"),
+    # the long form does not reach back past a bracket or semicolon
+    ("Doses varied (see table); Twilight Drift Syndrome (TDS) followed.", "tds",
+     "Twilight Drift Syndrome"),
+])
+def test_long_form_before_the_parenthesis(text, key, expansion):
+    assert by_key(text)[key].expansions == (expansion,)
+
+
+def test_plural_acronym_groups_with_its_singular():
+    terms = by_key("Some users mix kratom with Selective Serotonin Reuptake Inhibitors (SSRIs). "
+                   "An SSRI and kratom together is risky.")
+    ssri = terms["ssri"]
+    assert ssri.expansions == ("Selective Serotonin Reuptake Inhibitors",)
+    assert set(ssri.variants) == {"SSRIs", "SSRI"} and ssri.count == 2
+
+
+def test_mixed_case_short_form_counts_only_in_parentheses_after_its_long_form():
+    terms = by_key("Labs report estimated glomerular filtration rate (eGFR) yearly. "
+                   "Buy an iPhone (iPhone) case.")
+    assert terms["egfr"].expansions == ("estimated glomerular filtration rate",)
+    assert "iphone" not in terms
+
+
 def test_dotted_acronym_with_two_conflicting_definitions_keeps_both():
     text = ("Forum veterans call the O.P.M.S. (Opioid Post Mood Slump) the hardest stretch. "
             "Another group says Overall Protracted Malaise State (O.P.M.S.) is the right name. "
