@@ -36,6 +36,7 @@ bench: install
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test,bench]"
 	$(BIN)/python -m bench.extract_speed
 	$(BIN)/python -m bench.baselines
+	$(BIN)/python -m bench.crawl_speed
 
 # Precision/recall of the extractors on the annotated set; fails below the pinned floors.
 eval: install

@@ -59,6 +59,35 @@ def cmd_sql(args) -> int:
     return 0
 
 
+def cmd_crawl(args) -> int:
+    """One crawl outside Airflow, for debugging a sources file: fetch, archive, log; with
+    --db, also extract and load the batch so v_fetch_log can be queried."""
+    import dataclasses
+    from datetime import datetime, time, timedelta, timezone
+
+    from claimwatch import pipeline, settings
+    from crawler.models import Window
+    from crawler.sources import SourcesError
+
+    conf = settings.load()
+    conf = dataclasses.replace(conf, sources_path=Path(args.sources).resolve())
+    if args.db:
+        conf = dataclasses.replace(conf, warehouse_override=Path(args.db).resolve())
+    end = datetime.combine(args.until, time(), timezone.utc)
+    window = Window(end - timedelta(days=args.days), end)
+    try:
+        result = {"window": window.key,
+                  "crawl": pipeline.crawl_window(conf, window, run_id=args.run_id, fresh=args.fresh)}
+    except SourcesError as exc:
+        print(f"claimwatch crawl: {exc}", file=sys.stderr)
+        return 2
+    if args.db:
+        result["extract"] = pipeline.extract_window(conf, result["crawl"]["path"])
+        result["load"] = pipeline.load_window(conf, result["crawl"]["path"], result["extract"]["path"])
+    print(json.dumps(result, indent=2, default=str))
+    return 0
+
+
 def cmd_migrate(args) -> int:
     from claimwatch import pipeline, settings
 
@@ -97,6 +126,17 @@ def cmd_serve_demo(args) -> int:
     return 0
 
 
+def _date(text: str):
+    from datetime import date
+    return date.fromisoformat(text)
+
+
+def _today():
+    # A debugging command may start from the calendar; the scheduled DAGs never do.
+    from datetime import datetime, timezone
+    return datetime.now(timezone.utc).date()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="claimwatch", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -113,6 +153,17 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--width", type=int, default=160)
     p.add_argument("--max-rows", type=int, default=100)
     p.set_defaults(func=cmd_sql)
+
+    p = sub.add_parser("crawl", help="crawl a sources file once, outside Airflow (debugging)")
+    p.add_argument("--sources", required=True, help="a sources YAML file")
+    p.add_argument("--db", help="also extract and load the batch into this DuckDB file")
+    p.add_argument("--until", type=_date, default=_today(),
+                   help="window end, a date (UTC midnight; default: today)")
+    p.add_argument("--days", type=int, default=7, help="window length in days (default 7)")
+    p.add_argument("--run-id", default="cli", help="recorded with every fetch")
+    p.add_argument("--fresh", action="store_true",
+                   help="crawl again even if this window was crawled to the end before")
+    p.set_defaults(func=cmd_crawl)
 
     sub.add_parser("migrate", help="apply warehouse migrations").set_defaults(func=cmd_migrate)
     sub.add_parser("airflow-init", help="prepare .airflow/ (SQLite metadata, pools)") \

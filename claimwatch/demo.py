@@ -54,7 +54,6 @@ def run_demo() -> int:
 
     settings = settings_module.load()
     env = airflow_env(settings.home)
-    env["CLAIMWATCH_ALLOW_PRIVATE_NETWORKS"] = "1"  # the demo web is on 127.0.0.1
     env.setdefault("CLAIMWATCH_TASK_RETRIES", "0")
     started = time.monotonic()
     with DemoWeb() as web:

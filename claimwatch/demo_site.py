@@ -4,6 +4,7 @@
 absolute URLs for whatever port the site runs on. Files starting with `_` are not served."""
 from __future__ import annotations
 
+import hashlib
 import threading
 from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -42,7 +43,17 @@ class _Handler(BaseHTTPRequestHandler):
         if target.suffix in _TYPES:
             base = f"http://{self.headers.get('Host') or '127.0.0.1'}"
             body = body.replace(b"{{base}}", base.encode())
+        # Validators, as real sites send them: the crawler's next visit asks "changed since?"
+        # and an unchanged page costs a 304 and no re-analysis.
+        etag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
+        if self.headers.get("If-None-Match") == etag:
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         self.send_response(200)
+        self.send_header("ETag", etag)
         self.send_header("Content-Type", _TYPES.get(target.suffix, "application/octet-stream"))
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -98,7 +109,8 @@ class DemoWeb:
 def sources_yaml(origins: dict[str, str], delay_seconds: float = 1.0) -> str:
     """A sources.yaml for the demo web (the shape of config/sources.yaml)."""
     lines = ["defaults:", f"  delay_seconds: {delay_seconds}", "  max_depth: 1",
-             "  max_pages: 100", "sources:"]
+             "  max_pages: 100", "  allow_private_networks: true  # the demo web is on 127.0.0.1",
+             "sources:"]
     for site, origin in sorted(origins.items()):
         feed = (SITE_ROOT / site / "feed.xml").exists()
         lines += [f"  - name: {site}", f"    seeds: [{origin}/index.html]",

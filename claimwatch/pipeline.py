@@ -14,23 +14,87 @@ def run_dir(settings: Settings, window: Window) -> Path:
     return settings.runs_dir / window.key
 
 
-def crawl_window(settings: Settings, window: Window) -> dict:
-    from crawler.archive import Archive
-    from crawler.crawl import crawl
+def _crawl_parts(settings: Settings):
     from crawler.fetch import Fetcher, FetchPolicy
     from crawler.sources import load_sources
+    from crawler.state import CrawlState
+    from crawler.warc import WarcArchive
 
     sources = load_sources(settings.sources_path)
-    fetcher = Fetcher(FetchPolicy(allow_private_networks=settings.allow_private_networks))
-    return crawl(sources, window, fetcher, Archive(settings.archive_dir), run_dir(settings, window))
+    fetcher = Fetcher(FetchPolicy())  # sources loosen it one by one (allow_private_networks)
+    return sources, fetcher, WarcArchive(settings.archive_dir), CrawlState(settings.crawl_state_path)
+
+
+def plan_crawl(settings: Settings, shards: int) -> list[list[str]]:
+    """Source names in shards for parallel crawl tasks (sources sharing a host together)."""
+    from crawler.crawl import shard_sources
+    from crawler.sources import load_sources
+
+    return shard_sources(load_sources(settings.sources_path), shards)
+
+
+def crawl_shard(settings: Settings, window: Window, names: list[str], run_id: str = "") -> dict:
+    from crawler.crawl import crawl_sources
+
+    sources, fetcher, archive, state = _crawl_parts(settings)
+    chosen = [s for s in sources if s.name in set(names)]
+    try:
+        return crawl_sources(chosen, window, fetcher, archive, state, run_id)
+    finally:
+        state.close()
+
+
+def finish_crawl(settings: Settings, window: Window) -> dict:
+    from crawler.crawl import write_fetch_log
+
+    sources, _, _, state = _crawl_parts(settings)
+    try:
+        return write_fetch_log(state, window, sources, run_dir(settings, window))
+    finally:
+        state.close()
+
+
+def crawl_window(settings: Settings, window: Window, run_id: str = "", fresh: bool = False) -> dict:
+    """The whole crawl in one process (the CLI, and tests): shards and fetch log."""
+    from crawler.crawl import crawl
+
+    sources, fetcher, archive, state = _crawl_parts(settings)
+    try:
+        return crawl(sources, window, fetcher, archive, run_dir(settings, window), state,
+                     run_id=run_id, fresh=fresh)
+    finally:
+        state.close()
 
 
 def extract_window(settings: Settings, fetches_path: str) -> dict:
-    from crawler.archive import Archive
-    from extractors.batch import extract_run
+    from crawler.warc import WarcArchive
+    from extractors.batch import extract_run, pages_to_analyse
 
-    out = Path(fetches_path).with_name("analyses.jsonl")
-    return extract_run(Path(fetches_path), Archive(settings.archive_dir).get, out)
+    archive = WarcArchive(settings.archive_dir)
+    fetches = Path(fetches_path)
+    known = _analysed_versions(settings, pages_to_analyse(fetches))
+    return extract_run(fetches, archive.read_body, fetches.with_name("analyses.jsonl"), known)
+
+
+def _analysed_versions(settings: Settings, pages: list[dict]) -> set[tuple[str, str]]:
+    """(url, content hash) of the unchanged pages (304 or same bytes) that the warehouse has
+    already analysed with this extractor version: those are not analysed again. Read-only;
+    when the warehouse is missing or busy the answer is "none", which costs only CPU."""
+    import duckdb
+
+    from extractors import EXTRACTOR_VERSION
+    from warehouse.db import connect, query_text
+
+    hashes = sorted({p["content_hash"] for p in pages if p["outcome"] != "fetched"})
+    if not hashes or not settings.warehouse_path.exists():
+        return set()
+    try:
+        with connect(settings.warehouse_path, read_only=True) as con:
+            rows = con.execute(query_text("select_analysed_versions"),
+                               [EXTRACTOR_VERSION, hashes]).fetchall()
+    except duckdb.Error:
+        return set()
+    return {(url, content_hash) for url, content_hash in rows}
 
 
 def migrate_warehouse(settings: Settings) -> list[str]:

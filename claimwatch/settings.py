@@ -21,9 +21,9 @@ def _flag(name: str, default: bool = False) -> bool:
 class Settings:
     home: Path
     sources_path: Path
-    allow_private_networks: bool
     report_to: tuple[str, ...]
     report_from: str
+    warehouse_override: Path | None = None  # claimwatch crawl --db
 
     @property
     def data_dir(self) -> Path:
@@ -31,11 +31,15 @@ class Settings:
 
     @property
     def warehouse_path(self) -> Path:
-        return self.data_dir / "warehouse.duckdb"
+        return self.warehouse_override or self.data_dir / "warehouse.duckdb"
 
     @property
     def archive_dir(self) -> Path:
         return self.data_dir / "archive"
+
+    @property
+    def crawl_state_path(self) -> Path:
+        return self.data_dir / "crawl_state.sqlite"
 
     @property
     def runs_dir(self) -> Path:
@@ -59,7 +63,6 @@ def load() -> Settings:
         home=home,
         sources_path=sources if sources.is_absolute() else home / sources,
         # Off in production: the crawler refuses loopback and private addresses (SSRF guard).
-        allow_private_networks=_flag("CLAIMWATCH_ALLOW_PRIVATE_NETWORKS"),
         report_to=tuple(r.strip() for r in recipients.split(",") if r.strip()),
         report_from=os.environ.get("CLAIMWATCH_REPORT_FROM", "claimwatch@claimwatch.invalid"),
     )

@@ -1,6 +1,11 @@
-"""Crawl configured sources for one window: discover, filter, fetch politely, archive."""
+"""Crawl configured sources for one window: discover, filter, fetch politely, archive.
+
+Every fetch is saved to the crawl state as it happens (crawler/state.py) and every body to
+the WARC archive (crawler/warc.py), so a killed crawl resumes where it stopped: a URL this
+run already fetched is answered from the archive, not the network."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import threading
@@ -12,12 +17,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from crawler.archive import Archive
 from crawler.discover import DiscoveryError, extract_links, parse_feed, parse_sitemap
 from crawler.fetch import HTML_TYPES, XML_TYPES, Fetcher, Response
-from crawler.models import Discovered, FetchRecord, Source, Window
+from crawler.models import WITH_BODY, Discovered, FetchRecord, Source, Window
 from crawler.robots import RobotsCache
+from crawler.state import CrawlState
 from crawler.urls import normalize_url
+from crawler.warc import WarcArchive
 
 MAX_SITEMAPS = 50  # per source and run, including children of sitemap indexes
 
@@ -47,32 +53,41 @@ class HostThrottle:
 class SourceCrawl:
     """The crawl of one source within one window."""
 
-    def __init__(self, source: Source, window: Window, fetcher: Fetcher, archive: Archive,
-                 throttle: HostThrottle):
-        self.source, self.window, self.fetcher = source, window, fetcher
-        self.archive, self.throttle = archive, throttle
-        self.robots = RobotsCache(fetcher, on_response=lambda resp: self._log(resp, "robots"))
-        self.records: list[FetchRecord] = []
+    def __init__(self, source: Source, window: Window, fetcher: Fetcher, archive: WarcArchive,
+                 throttle: HostThrottle, state: CrawlState, run_id: str = ""):
+        self.source, self.window, self.fetcher = source, window, _fetcher_for(source, fetcher)
+        self.archive, self.throttle, self.state, self.run_id = archive, throttle, state, run_id
+        self.run_key = window.key
+        self.warc = archive.writer(window.key, re.sub(r"[^\w.-]", "_", source.name))
+        self.robots = RobotsCache(fetch=self._robots_fetch)
         starts = source.seeds + source.sitemaps + source.feeds
         # Fix: compare hosts in normal form (discovered URLs are normalised; a configured
         # "https://Example.com:443/" used to put every page out of scope).
         self.hosts = {urlsplit(normalize_url(u) or u).netloc.lower() for u in starts}
         self.skipped_out_of_window = 0
+        self.skipped_out_of_scope = 0
+        self.resumed = 0  # fetches answered from this run's earlier, interrupted attempt
 
-    def run(self) -> list[FetchRecord]:
-        known: dict[str, Discovered] = {}
-        for url in self.source.sitemaps:
-            self._walk_sitemap(url, known, budget=[MAX_SITEMAPS])
-        for url in self.source.feeds:
-            body = self._fetch(url, "feed", XML_TYPES)
-            if body:
-                self._parse_into(parse_feed, body, url, known)
-        frontier = deque()
-        for url in self.source.seeds:
-            frontier.append(Discovered(normalize_url(url) or url, None, "seed", 0))
-        frontier.extend(d for d in known.values())
-        self._fetch_pages(frontier, known)
-        return self.records
+    def run(self, fresh: bool = False) -> None:
+        if self.state.finished(self.run_key, self.source.name) and not fresh:
+            return  # this window was crawled to the end already: re-running changes nothing
+        self.state.start(self.run_key, self.source.name, fresh=fresh)
+        try:
+            known: dict[str, Discovered] = {}
+            for url in self.source.sitemaps:
+                self._walk_sitemap(url, known, budget=[MAX_SITEMAPS])
+            for url in self.source.feeds:
+                body = self._fetch(url, "feed", XML_TYPES)
+                if body:
+                    self._parse_into(parse_feed, body, url, known)
+            frontier = deque()
+            for url in self.source.seeds:
+                frontier.append(Discovered(normalize_url(url) or url, None, "seed", 0))
+            frontier.extend(d for d in known.values())
+            self._fetch_pages(frontier, known)
+        finally:
+            self.warc.close()
+        self.state.finish(self.run_key, self.source.name, _utc_now())
 
     def _walk_sitemap(self, url: str, known: dict, budget: list[int]) -> None:
         if budget[0] <= 0:
@@ -84,7 +99,7 @@ class SourceCrawl:
         try:
             pages, children = parse_sitemap(body, url)
         except DiscoveryError as exc:
-            self._note(url, "sitemap", "parse_error", str(exc))
+            self._note(url, "sitemap", "decode_error", str(exc))
             return
         for page in pages:
             _remember(known, page)
@@ -94,23 +109,26 @@ class SourceCrawl:
             if urlsplit(child).netloc.lower() in self.hosts:
                 self._walk_sitemap(child, known, budget)
             else:
-                self._note(child, "sitemap", "out_of_scope", f"listed in {url}")
+                self.skipped_out_of_scope += 1
 
     def _parse_into(self, parser, body: bytes, url: str, known: dict) -> None:
         try:
             for item in parser(body, url):
                 _remember(known, item)
         except DiscoveryError as exc:
-            self._note(url, "feed", "parse_error", str(exc))
+            self._note(url, "feed", "decode_error", str(exc))
 
     def _fetch_pages(self, frontier: deque, known: dict) -> None:
         seen: set[str] = set()
         pages = 0
         while frontier and pages < self.source.max_pages:
             item = frontier.popleft()
-            if item.url in seen or not self._in_scope(item.url):
+            if item.url in seen:
                 continue
             seen.add(item.url)
+            if not self._in_scope(item.url):
+                self.skipped_out_of_scope += 1
+                continue
             dated = known.get(item.url)
             if dated and dated.lastmod and not self.window.contains(dated.lastmod):
                 self.skipped_out_of_window += 1  # unchanged in this window: not fetched
@@ -130,46 +148,129 @@ class SourceCrawl:
         return not any(re.search(p, url) for p in self.source.deny)
 
     def _fetch(self, url: str, kind: str, types) -> bytes | None:
-        """Fetch one URL within robots rules and the host's politeness slot; log it."""
+        """Fetch one URL within robots rules and the host's politeness slot; log it. Returns
+        the body for fetched, not-modified and duplicate responses."""
+        prior = self.state.done(self.run_key, self.source.name, url, kind)
+        if prior is not None:  # fetched before this run was interrupted
+            self.resumed += 1
+            return self._archived_body(prior)
         parts = urlsplit(url)
         base = f"{parts.scheme}://{parts.netloc}"
         host = parts.netloc.lower()
+        refused, why, _ = self.fetcher.check(url)
+        if refused:  # before robots.txt: its request would be refused the same way
+            self._note(url, kind, refused, why)
+            return None
         if not self.robots.cached(base):
             with self.throttle.slot(host, self.source.delay_seconds):
-                self.robots.rules_for(base)  # robots.txt is fetched once per host and run
+                self.robots.rules_for(base)  # robots.txt is fetched once per host and TTL
         if not self.robots.allowed(base, url):
-            self._note(url, kind, "blocked_robots", "disallowed by robots.txt")
+            self._note(url, kind, "robots_disallowed", "disallowed by robots.txt")
             return None
+        last = self.state.last_good(url)
         delay = max(self.source.delay_seconds, self.robots.crawl_delay(base))
         with self.throttle.slot(host, delay):
-            resp = self.fetcher.get(url, allowed_types=types, may_follow=self._may_follow)
-        self._log(resp, kind)
-        return resp.body if resp.outcome == "ok" and resp.body else None
+            resp = self.fetcher.get(url, allowed_types=types, headers=_conditional(last),
+                                    may_follow=self._may_follow)
+        return self._log(resp, kind, last)
+
+    def _robots_fetch(self, url: str) -> Response:
+        prior = self.state.done(self.run_key, self.source.name, url, "robots")
+        if prior is not None:
+            self.resumed += 1
+            return Response(url=url, final_url=prior["final_url"], status=prior["status"],
+                            outcome=prior["outcome"], body=self._archived_body(prior) or b"")
+        resp = self.fetcher.get(url, allowed_types=None)
+        self._log(resp, "robots", None)
+        return resp
 
     def _may_follow(self, target: str):
         """Fix: robots.txt applies to redirect targets too (it was checked only for the URL
         asked for). For another host this may fetch its robots.txt outside its throttle slot."""
+        refused, why, _ = self.fetcher.check(target)
+        if refused:
+            return refused, f"redirect to {target}: {why}"
         parts = urlsplit(target)
         if not self.robots.allowed(f"{parts.scheme}://{parts.netloc}", target):
-            return "blocked_robots", f"redirect to {target} disallowed by robots.txt"
+            return "robots_disallowed", f"redirect to {target} disallowed by robots.txt"
         return None
 
-    def _log(self, resp: Response, kind: str) -> None:
-        if resp.outcome == "ok" and resp.body:
-            self.archive.put(resp.content_hash, resp.body)
-        self.records.append(FetchRecord(
-            source=self.source.name, url=resp.url, final_url=resp.final_url, kind=kind,
-            fetched_at=_utc_now(), window_start=self.window.start.isoformat(),
-            status=resp.status, content_type=resp.content_type or None,
-            content_hash=resp.content_hash if resp.outcome == "ok" else None,
-            size=len(resp.body), etag=resp.headers.get("etag"),
-            last_modified=resp.headers.get("last-modified"), outcome=resp.outcome,
-            error=resp.error, redirects=tuple(resp.redirects)))
+    def _log(self, resp: Response, kind: str, last: dict | None) -> bytes | None:
+        """Record the exchange; archive a new body; answer 304s and unchanged bodies from the
+        archived copy."""
+        fetched_at = _utc_now()
+        outcome, body, pointer = resp.outcome, resp.body, None
+        content_hash, charset = resp.content_hash, resp.charset
+        final_url, content_type = resp.final_url, resp.content_type or None
+        if outcome == "not_modified" and last:
+            content_hash, charset, pointer = last["content_hash"], last["charset"], last
+            final_url, content_type = last["final_url"], last["content_type"]
+            body = self._archived_body({"warc_file": last["warc_file"],
+                                        "warc_offset": last["warc_offset"]})
+        elif outcome == "fetched" and body:
+            if last and last["content_hash"] == content_hash:
+                outcome, pointer = "duplicate", last  # the archive has these bytes already
+            else:
+                written = self.warc.write(resp.final_url, resp.status, resp.headers, body,
+                                          fetched_at)
+                pointer = {"warc_file": written.file, "warc_offset": written.offset}
+            self.state.remember(
+                resp.url, final_url=final_url, etag=resp.headers.get("etag"),
+                last_modified=resp.headers.get("last-modified"), content_hash=content_hash,
+                content_type=content_type, charset=charset, warc_file=pointer["warc_file"],
+                warc_offset=pointer["warc_offset"], fetched_at=fetched_at)
+        has_body = outcome in WITH_BODY and pointer is not None
+        record = FetchRecord(
+            source=self.source.name, url=resp.url, final_url=final_url, kind=kind,
+            fetched_at=fetched_at, window_start=self.window.start.isoformat(),
+            run_id=self.run_id, status=resp.status, content_type=content_type,
+            charset=charset if has_body else None,
+            content_hash=content_hash if has_body else None, size=len(body or b""),
+            etag=resp.headers.get("etag"), last_modified=resp.headers.get("last-modified"),
+            outcome=outcome, error=resp.error, elapsed_ms=resp.elapsed_ms,
+            attempts=resp.attempts, warc_file=pointer["warc_file"] if has_body else None,
+            warc_offset=pointer["warc_offset"] if has_body else None,
+            redirects=tuple(resp.redirects))
+        self.state.save(self.run_key, record.to_json())
+        return body if has_body else None
+
+    def _archived_body(self, record: dict) -> bytes | None:
+        if not record.get("warc_file"):
+            return None
+        return self.archive.read_body((record["warc_file"], record["warc_offset"]))
 
     def _note(self, url: str, kind: str, outcome: str, error: str) -> None:
-        self.records.append(FetchRecord(
+        """A URL refused before any request (robots.txt), or a body that would not parse."""
+        self.state.save(self.run_key, FetchRecord(
             source=self.source.name, url=url, final_url=url, kind=kind, fetched_at=_utc_now(),
-            window_start=self.window.start.isoformat(), outcome=outcome, error=error))
+            window_start=self.window.start.isoformat(), run_id=self.run_id, outcome=outcome,
+            error=error).to_json())
+
+
+def _fetcher_for(source: Source, base: Fetcher) -> Fetcher:
+    """The base fetcher, or one with this source's overrides of its policy."""
+    changes = {}
+    if source.allow_private_networks and not base.policy.allow_private_networks:
+        changes["allow_private_networks"] = True
+    if source.max_bytes:
+        changes["max_bytes"] = source.max_bytes
+    if source.timeout_seconds:
+        changes["read_timeout"] = changes["total_timeout"] = source.timeout_seconds
+    if not changes:
+        return base
+    return Fetcher(dataclasses.replace(base.policy, **changes), sleep=base.sleep)
+
+
+def _conditional(last: dict | None) -> dict:
+    """Validators from the last good response: a 304 saves the transfer and the re-analysis."""
+    if not last:
+        return {}
+    headers = {}
+    if last.get("etag"):
+        headers["If-None-Match"] = last["etag"]
+    if last.get("last_modified"):
+        headers["If-Modified-Since"] = last["last_modified"]
+    return headers
 
 
 def _remember(known: dict, item: Discovered) -> None:
@@ -185,29 +286,60 @@ def _utc_now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def crawl(sources: list[Source], window: Window, fetcher: Fetcher, archive: Archive,
-          run_dir: Path, max_workers: int = 8) -> dict:
-    """Crawl every source concurrently (politeness is per host) and write fetches.jsonl.
+def shard_sources(sources: list[Source], shards: int) -> list[list[str]]:
+    """Source names in at most `shards` groups; sources sharing a host stay in one group, so
+    the one-request-per-host rule holds across parallel shard tasks. Balanced by source count,
+    deterministic (sorted), so a re-run maps the same sources to the same shard."""
+    hosts_of = {s.name: {urlsplit(normalize_url(u) or u).netloc.lower()
+                         for u in s.seeds + s.sitemaps + s.feeds} for s in sources}
+    groups: list[set[str]] = []
+    for name in sorted(hosts_of):  # union sources that share a host
+        joined = [g for g in groups if any(hosts_of[name] & hosts_of[o] for o in g)]
+        merged = {name}.union(*joined)
+        groups = [g for g in groups if g not in joined] + [merged]
+    bins: list[list[str]] = [[] for _ in range(max(1, min(shards, len(groups))))]
+    for group in sorted(groups, key=lambda g: (-len(g), sorted(g))):
+        min(bins, key=len).extend(sorted(group))
+    return [sorted(b) for b in bins if b]
 
-    The file is written to a temp name and renamed, so a killed crawl leaves no half file.
-    Returns counts for XCom."""
+
+def crawl_sources(sources: list[Source], window: Window, fetcher: Fetcher, archive: WarcArchive,
+                  state: CrawlState, run_id: str = "", max_workers: int = 8,
+                  fresh: bool = False) -> dict:
+    """Crawl sources concurrently (politeness is per host); records go to the state. Safe to
+    run in parallel for disjoint shards (shard_sources). Returns counts."""
     throttle = HostThrottle()
-    crawls = [SourceCrawl(s, window, fetcher, archive, throttle) for s in sources]
-    with ThreadPoolExecutor(max_workers=max(1, min(max_workers, len(crawls)))) as pool:
-        results = list(pool.map(lambda c: c.run(), crawls))
+    crawls = [SourceCrawl(s, window, fetcher, archive, throttle, state, run_id) for s in sources
+              if s.due(window.start)]
+    with ThreadPoolExecutor(max_workers=max(1, min(max_workers, len(crawls) or 1))) as pool:
+        list(pool.map(lambda c: c.run(fresh=fresh), crawls))
+    return {"sources": len(crawls), "sources_not_due": len(sources) - len(crawls),
+            "skipped_out_of_window": sum(c.skipped_out_of_window for c in crawls),
+            "skipped_out_of_scope": sum(c.skipped_out_of_scope for c in crawls),
+            "resumed": sum(c.resumed for c in crawls)}
+
+
+def write_fetch_log(state: CrawlState, window: Window, sources: list[Source], run_dir: Path) -> dict:
+    """fetches.jsonl for the window, from the state, written to a temp name and renamed so a
+    killed task leaves no half file. Returns counts for XCom."""
+    records = state.records(window.key, [s.name for s in sources])
     run_dir.mkdir(parents=True, exist_ok=True)
     out = run_dir / "fetches.jsonl"
     tmp = out.with_suffix(".jsonl.tmp")
-    records = [r for batch in results for r in batch]
     with open(tmp, "w", encoding="utf-8") as fh:
         for record in records:
-            fh.write(json.dumps(record.to_json(), sort_keys=True) + "\n")
+            fh.write(json.dumps(record, sort_keys=True) + "\n")
     tmp.replace(out)
-    pages = [r for r in records if r.kind == "page"]
-    return {
-        "fetches": len(records),
-        "pages": len(pages),
-        "pages_ok": sum(r.outcome == "ok" for r in pages),
-        "skipped_out_of_window": sum(c.skipped_out_of_window for c in crawls),
-        "path": str(out),
-    }
+    pages = [r for r in records if r["kind"] == "page"]
+    return {"fetches": len(records), "pages": len(pages),
+            "pages_fetched": sum(r["outcome"] == "fetched" for r in pages),
+            "pages_unchanged": sum(r["outcome"] in ("not_modified", "duplicate") for r in pages),
+            "path": str(out)}
+
+
+def crawl(sources: list[Source], window: Window, fetcher: Fetcher, archive: WarcArchive,
+          run_dir: Path, state: CrawlState, run_id: str = "", max_workers: int = 8,
+          fresh: bool = False) -> dict:
+    """Crawl every source for the window and write its fetch log (one process, no shards)."""
+    counts = crawl_sources(sources, window, fetcher, archive, state, run_id, max_workers, fresh)
+    return {**counts, **write_fetch_log(state, window, sources, run_dir)}

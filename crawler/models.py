@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+
+_EPOCH_MONDAY = date(2024, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -18,6 +20,16 @@ class Source:
     max_depth: int = 1               # link hops from seeds, sitemaps and feeds
     max_pages: int = 200             # page fetches per run
     delay_seconds: float = 1.0       # between requests to one host
+    crawl_every_weeks: int = 1       # 2: crawled in every other weekly window
+    max_bytes: int | None = None     # politeness and safety overrides of the FetchPolicy
+    timeout_seconds: float | None = None
+    allow_private_networks: bool = False  # loopback/private addresses: the demo and tests only
+
+    def due(self, window_start: datetime) -> bool:
+        """Whether this source is crawled in the window starting then (weeks counted from a
+        fixed Monday, so the answer depends only on the window)."""
+        weeks = (window_start.date() - _EPOCH_MONDAY).days // 7
+        return weeks % self.crawl_every_weeks == 0
 
 
 @dataclass(frozen=True)
@@ -53,17 +65,30 @@ class FetchRecord:
     kind: str                        # page | robots | sitemap | feed
     fetched_at: str                  # ISO 8601 UTC, when the response arrived
     window_start: str
+    run_id: str = ""                 # the crawl run (Airflow run id, or the CLI's)
     status: int | None = None
     content_type: str | None = None
-    content_hash: str | None = None  # sha256 of the decoded body; names the archived file
+    charset: str | None = None       # the body's detected encoding
+    content_hash: str | None = None  # sha256 of the decoded body
     size: int = 0
     etag: str | None = None
     last_modified: str | None = None
-    outcome: str = "ok"              # ok | http_error | blocked_robots | blocked_network | too_large | ...
-    error: str | None = None
+    outcome: str = "fetched"         # see OUTCOMES
+    error: str | None = None         # the reason, for any outcome but fetched
+    elapsed_ms: int = 0
+    attempts: int = 0                # requests made, retries included (0: none was made)
+    warc_file: str | None = None     # where the body is archived (relative to data/archive/)
+    warc_offset: int | None = None
     redirects: tuple[str, ...] = field(default=())
 
     def to_json(self) -> dict:
         data = asdict(self)
         data["redirects"] = list(self.redirects)
         return data
+
+
+# Every outcome a fetch record can have (v_fetch_log.outcome). Bodies exist for the first three.
+OUTCOMES = ("fetched", "not_modified", "duplicate", "robots_disallowed", "blocked_address",
+            "blocked_scheme", "too_large", "bad_content_type", "redirect_loop",
+            "too_many_redirects", "timeout", "http_error", "network_error", "decode_error")
+WITH_BODY = ("fetched", "not_modified", "duplicate")

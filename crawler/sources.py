@@ -10,7 +10,8 @@ from crawler.models import Source
 
 _FIELDS = {
     "name": str, "seeds": list, "sitemaps": list, "feeds": list, "allow": list, "deny": list,
-    "max_depth": int, "max_pages": int, "delay_seconds": (int, float),
+    "max_depth": int, "max_pages": int, "delay_seconds": (int, float), "crawl_every_weeks": int,
+    "max_bytes": int, "timeout_seconds": (int, float), "allow_private_networks": bool,
 }
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 
@@ -54,7 +55,7 @@ def _source(path: Path, line: int, entry: dict) -> Source:
     for key, value in entry.items():
         if key not in _FIELDS:
             raise SourcesError(f"{where}: unknown field {key!r} (known: {', '.join(_FIELDS)})")
-        if not isinstance(value, _FIELDS[key]) or isinstance(value, bool):
+        if not isinstance(value, _FIELDS[key]) or (isinstance(value, bool) and _FIELDS[key] is not bool):
             raise SourcesError(f"{where}: field {key!r} has the wrong type: {value!r}")
     name = entry.get("name")
     if not name or not _NAME.match(name):
@@ -73,4 +74,7 @@ def _source(path: Path, line: int, entry: dict) -> Source:
         raise SourcesError(f"{where}: source {name!r} needs seeds, sitemaps or feeds")
     if entry.get("delay_seconds", 1.0) < 0 or entry.get("max_pages", 1) < 1:
         raise SourcesError(f"{where}: delay_seconds must be ≥ 0 and max_pages ≥ 1")
+    for key in ("crawl_every_weeks", "max_bytes", "timeout_seconds"):
+        if key in entry and entry[key] <= 0:
+            raise SourcesError(f"{where}: field {key!r} must be > 0")
     return Source(**{k: tuple(v) if isinstance(v, list) else v for k, v in entry.items()})

@@ -4,8 +4,10 @@ Crawls the configured sources for the run's data interval, extracts text, terms,
 claims, loads the batch into DuckDB and validates it with Great Expectations.
 
 Stages live in importable packages (`crawler`, `extractors`, `warehouse`, `checks`); each task
-is a few lines. XCom carries paths and counts. Writers share the `claimwatch_warehouse` pool
-(one slot), because DuckDB allows one writing process.
+is a few lines. XCom carries paths and counts. The crawl is sharded by host with dynamic task
+mapping (sources sharing a host stay in one shard, so politeness holds), and a killed shard
+resumes from the crawl state. Warehouse writers share the `claimwatch_warehouse` pool (one
+slot), because DuckDB allows one writing process.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ WAREHOUSE = Asset("claimwatch://warehouse")
 WAREHOUSE_POOL = "claimwatch_warehouse"
 # The demo and tests run with no retries, so a failure surfaces at once.
 RETRIES = int(os.environ.get("CLAIMWATCH_TASK_RETRIES", "2"))
+CRAWL_SHARDS = int(os.environ.get("CLAIMWATCH_CRAWL_SHARDS", "4"))
 
 
 @dag(
@@ -33,11 +36,29 @@ RETRIES = int(os.environ.get("CLAIMWATCH_TASK_RETRIES", "2"))
 )
 def claimwatch_ingest():
     @task
-    def crawl() -> dict:
+    def plan_crawl() -> list[list[str]]:
+        from claimwatch import pipeline, settings
+
+        # One empty shard when there are no sources: the run still loads an (empty) batch.
+        return pipeline.plan_crawl(settings.load(), CRAWL_SHARDS) or [[]]
+
+    @task(map_index_template="{{ shard | join(', ') }}")
+    def crawl_shard(shard: list[str]) -> dict:
         from claimwatch import pipeline, settings
         from claimwatch.airflow_support import window_from_context
 
-        return pipeline.crawl_window(settings.load(), window_from_context(get_current_context()))
+        context = get_current_context()
+        context["shard"] = shard  # names the mapped task instance in the UI
+        return pipeline.crawl_shard(settings.load(), window_from_context(context), shard,
+                                    run_id=context["run_id"])
+
+    @task
+    def crawl(shards: list[dict]) -> dict:
+        from claimwatch import pipeline, settings
+        from claimwatch.airflow_support import window_from_context
+
+        return {**pipeline.finish_crawl(settings.load(), window_from_context(get_current_context())),
+                "shards": len(list(shards))}
 
     @task
     def extract(crawled: dict) -> dict:
@@ -57,7 +78,7 @@ def claimwatch_ingest():
 
         return pipeline.check_batch(settings.load(), loaded["load_id"])
 
-    crawled = crawl()
+    crawled = crawl(crawl_shard.expand(shard=plan_crawl()))
     check(load(crawled, extract(crawled)))
 
 

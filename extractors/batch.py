@@ -1,10 +1,11 @@
-"""Run the extract stage over one crawl run: fetches.jsonl + raw bodies → analyses.jsonl."""
+"""Run the extract stage over one crawl run: fetches.jsonl + archived bodies → analyses.jsonl."""
 from __future__ import annotations
 
 import json
 from pathlib import Path
 from typing import Callable
 
+from crawler.models import WITH_BODY
 from extractors import EXTRACTOR_VERSION
 from extractors.analyze import analyze_html
 from extractors.text import ExtractionError
@@ -22,38 +23,61 @@ def decode_body(body: bytes, content_type_charset: str | None = None) -> str:
     return str(best) if best else body.decode("utf-8", errors="replace")
 
 
-def extract_run(fetches_path: Path, read_body: Callable[[str], bytes], out_path: Path) -> dict:
-    """Analyse every successfully fetched page of a run. A page that cannot be analysed is
-    recorded with its error and the batch goes on. Writes atomically; returns counts."""
-    records, seen = [], set()
+def pages_to_analyse(fetches_path: Path) -> list[dict]:
+    """The run's page fetches that have a body (fetched, or unchanged since an earlier run),
+    once per (final URL, content): a redirect can reach the same body twice."""
+    out, seen = [], set()
     with open(fetches_path, encoding="utf-8") as fh:
-        fetches = [json.loads(line) for line in fh if line.strip()]
-    for fetch in fetches:
-        if fetch["kind"] != "page" or fetch["outcome"] != "ok" or not fetch["content_hash"]:
-            continue
-        key = (fetch["final_url"], fetch["content_hash"])
-        if key in seen:  # the same body reached twice (a redirect): analyse it once
-            continue
-        seen.add(key)
-        records.append(_analyse(fetch, read_body))
+        for line in fh:
+            if not line.strip():
+                continue
+            fetch = json.loads(line)
+            if (fetch["kind"] != "page" or fetch["outcome"] not in WITH_BODY
+                    or not fetch["content_hash"] or not fetch.get("warc_file")):
+                continue
+            key = (fetch["final_url"], fetch["content_hash"])
+            if key not in seen:
+                seen.add(key)
+                out.append(fetch)
+    return out
+
+
+def extract_run(fetches_path: Path, read_body: Callable[[tuple[str, int]], bytes], out_path: Path,
+                known: set[tuple[str, str]] = frozenset()) -> dict:
+    """Analyse the run's pages. An unchanged page (304, or the same bytes) whose version the
+    warehouse has already analysed (`known`: (url, content hash)) is not analysed again: it
+    gets a sighting record only. A page that cannot be analysed is recorded with its error and
+    the batch goes on. Writes atomically; returns counts."""
+    records = []
+    for fetch in pages_to_analyse(fetches_path):
+        if fetch["outcome"] != "fetched" and (fetch["final_url"], fetch["content_hash"]) in known:
+            records.append({**_base(fetch), "unchanged": True})
+        else:
+            records.append(_analyse(fetch, read_body))
     tmp = out_path.with_suffix(".jsonl.tmp")
     with open(tmp, "w", encoding="utf-8") as fh:
         for record in records:
             fh.write(json.dumps(record, sort_keys=True, ensure_ascii=False) + "\n")
     tmp.replace(out_path)
-    return {"documents": sum(r["error"] is None for r in records),
-            "errors": sum(r["error"] is not None for r in records), "path": str(out_path)}
+    analysed = [r for r in records if not r.get("unchanged")]
+    return {"documents": sum(r["error"] is None for r in analysed),
+            "errors": sum(r["error"] is not None for r in analysed),
+            "unchanged": len(records) - len(analysed), "path": str(out_path)}
+
+
+def _base(fetch: dict) -> dict:
+    return {"url": fetch["final_url"], "source": fetch["source"],
+            "content_hash": fetch["content_hash"], "fetched_at": fetch["fetched_at"],
+            "window_start": fetch["window_start"], "extractor_version": EXTRACTOR_VERSION,
+            "warc_file": fetch["warc_file"], "warc_offset": fetch["warc_offset"],
+            "analysis": None, "error": None}
 
 
 def _analyse(fetch: dict, read_body) -> dict:
-    record = {
-        "url": fetch["final_url"], "source": fetch["source"],
-        "content_hash": fetch["content_hash"], "fetched_at": fetch["fetched_at"],
-        "window_start": fetch["window_start"], "extractor_version": EXTRACTOR_VERSION,
-        "analysis": None, "error": None,
-    }
+    record = _base(fetch)
     try:
-        html = decode_body(read_body(fetch["content_hash"]))
+        html = decode_body(read_body((fetch["warc_file"], fetch["warc_offset"])),
+                           fetch.get("charset"))
         record["analysis"] = analyze_html(html, fetch["final_url"]).to_json()
     except ExtractionError as exc:
         record["error"] = f"extraction: {exc}"

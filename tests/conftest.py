@@ -32,13 +32,16 @@ def write_batch(run_dir: Path, pages: list[tuple[str, str]], window_start: str,
             "source": "fixtures", "url": url, "final_url": url, "kind": "page",
             "fetched_at": fetched_at or window_start, "window_start": window_start,
             "status": 200, "content_type": "text/html", "content_hash": digest,
-            "size": len(body), "etag": None, "last_modified": None, "outcome": "ok",
-            "error": None, "redirects": []})
+            "size": len(body), "etag": None, "last_modified": None, "outcome": "fetched",
+            "error": None, "redirects": [], "run_id": "fixtures", "elapsed_ms": 5,
+            "attempts": 1, "charset": "utf-8", "warc_file": f"fixtures/{digest}.warc.gz",
+            "warc_offset": 0})
     fetches += list(extra_fetches)
     fetches_path = run_dir / "fetches.jsonl"
     fetches_path.write_text("".join(json.dumps(f) + "\n" for f in fetches), encoding="utf-8")
     analyses_path = run_dir / "analyses.jsonl"
-    extract_run(fetches_path, bodies.__getitem__, analyses_path)
+    # Bodies by WARC pointer, as crawler.warc.WarcArchive.read_body serves them.
+    extract_run(fetches_path, lambda pointer: bodies[pointer[0][9:-8]], analyses_path)
     return fetches_path, analyses_path
 
 

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import duckdb
 import pandas as pd
 
+from crawler.models import WITH_BODY
 from crawler.urls import url_hash
 from extractors.terms import near_identical, term_key
 from warehouse.db import query_text
@@ -19,11 +20,12 @@ from warehouse.db import query_text
 _COLUMNS = {
     "fetches": ["window_start", "url_hash", "kind", "source", "url", "final_url", "host",
                 "fetched_at", "status", "content_type", "content_hash", "size_bytes", "etag",
-                "last_modified", "outcome", "error", "load_id"],
+                "last_modified", "outcome", "error", "load_id", "run_id", "elapsed_ms",
+                "attempts", "charset", "warc_file", "warc_offset"],
     "pages": ["url_hash", "url", "host", "source", "first_seen_window"],
     "documents": ["doc_id", "url_hash", "url", "host", "source", "content_hash",
                   "extractor_version", "title", "published", "language", "canonical_url", "text",
-                  "text_length", "first_seen_window", "load_id"],
+                  "text_length", "first_seen_window", "load_id", "warc_file", "warc_offset"],
     "sightings": ["doc_id", "window_start", "fetched_at", "load_id"],
     "errors": ["window_start", "url", "content_hash", "error", "load_id"],
     "term_mentions": ["doc_id", "normalized", "group_key", "term", "kind", "expansions",
@@ -108,12 +110,19 @@ def stage_batch(fetches_path: Path, analyses_path: Path, existing_groups: dict[s
             "status": f["status"], "content_type": f["content_type"],
             "content_hash": f["content_hash"], "size_bytes": f["size"], "etag": f["etag"],
             "last_modified": f["last_modified"], "outcome": f["outcome"], "error": f["error"],
-            "load_id": load_id})
-    # A success beats an earlier failure for the same key within one batch.
-    rows["fetches"].sort(key=lambda r: r["outcome"] != "ok")
+            "load_id": load_id, "run_id": f.get("run_id"), "elapsed_ms": f.get("elapsed_ms"),
+            "attempts": f.get("attempts"), "charset": f.get("charset"),
+            "warc_file": f.get("warc_file"), "warc_offset": f.get("warc_offset")})
+    # A response with a body beats an earlier failure for the same key within one batch.
+    rows["fetches"].sort(key=lambda r: r["outcome"] not in WITH_BODY)
     groups = dict(existing_groups)
     kinds = dict(group_kinds)
     for a in analyses:
+        if a.get("unchanged"):  # analysed in an earlier window: only seen again
+            doc_id = doc_id_for(a["url"], a["content_hash"], a["extractor_version"])
+            rows["sightings"].append({"doc_id": doc_id, "window_start": _utc(a["window_start"]),
+                                      "fetched_at": _utc(a["fetched_at"]), "load_id": load_id})
+            continue
         if a["error"]:
             rows["errors"].append({"window_start": _utc(a["window_start"]), "url": a["url"],
                                    "content_hash": a["content_hash"], "error": a["error"],
@@ -138,7 +147,8 @@ def _stage_document(a: dict, load_id: str, rows: dict, groups: dict, kinds: dict
         "extractor_version": a["extractor_version"], "title": doc["title"],
         "published": _date(doc["published"]), "language": doc["language"],
         "canonical_url": doc.get("canonical_url"), "text": doc["text"],
-        "text_length": len(doc["text"]), "first_seen_window": window, "load_id": load_id})
+        "text_length": len(doc["text"]), "first_seen_window": window, "load_id": load_id,
+        "warc_file": a.get("warc_file"), "warc_offset": a.get("warc_offset")})
     rows["pages"].append({"url_hash": url_hash(a["url"]), "url": a["url"], "host": host,
                           "source": a["source"], "first_seen_window": window})
     rows["sightings"].append({"doc_id": doc_id, "window_start": window,

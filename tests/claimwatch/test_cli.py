@@ -57,3 +57,35 @@ def test_sql_is_read_only_and_prints_a_table(tmp_path, capsys):
 def test_sql_without_a_warehouse_says_what_to_do(tmp_path, capsys):
     assert main(["sql", "SELECT 1", "--database", str(tmp_path / "none.duckdb")]) == 1
     assert "make demo" in capsys.readouterr().err
+
+
+def test_crawl_runs_one_crawl_and_loads_it_with_db(tmp_path, capsys, monkeypatch):
+    from claimwatch.demo_site import DemoWeb, sources_yaml
+
+    monkeypatch.setenv("CLAIMWATCH_HOME", str(tmp_path))
+    with DemoWeb(ports={"leafwise": 0}) as web:
+        sources = tmp_path / "sources.yaml"
+        sources.write_text(sources_yaml(web.origins, delay_seconds=0))
+        db = tmp_path / "debug.duckdb"
+        status = main(["crawl", "--sources", str(sources), "--db", str(db),
+                       "--until", "2026-11-23", "--days", "28"])
+    out = json.loads(capsys.readouterr().out)
+    assert status == 0
+    assert out["window"] == "2026-10-26_2026-11-23"
+    assert out["crawl"]["pages_fetched"] > 3 and out["extract"]["documents"] > 3
+    with duckdb.connect(str(db), read_only=True) as con:
+        outcomes = dict(con.execute("SELECT outcome, count(*) FROM v_fetch_log GROUP BY 1").fetchall())
+        columns = [c[0] for c in con.execute("SELECT * FROM v_fetch_log LIMIT 0").description]
+    assert outcomes["fetched"] == out["crawl"]["fetches"] - sum(
+        n for k, n in outcomes.items() if k != "fetched")
+    assert columns[:10] == ["url", "final_url", "host", "status", "outcome", "reason", "bytes",
+                            "elapsed_ms", "fetched_at", "run_id"]
+    assert (tmp_path / "data" / "archive" / out["window"]).is_dir()  # WARC files
+
+
+def test_crawl_reports_a_bad_sources_file(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("CLAIMWATCH_HOME", str(tmp_path))
+    bad = tmp_path / "sources.yaml"
+    bad.write_text("sources:\n  - name: x\n    seeds: [ftp://x.example/]\n")
+    assert main(["crawl", "--sources", str(bad)]) == 2
+    assert "sources.yaml:2" in capsys.readouterr().err

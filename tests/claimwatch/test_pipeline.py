@@ -41,3 +41,67 @@ def test_an_empty_crawl_checks_nothing(tmp_path, monkeypatch):
     from claimwatch import pipeline, settings
     monkeypatch.setenv("CLAIMWATCH_HOME", str(tmp_path))
     assert pipeline.check_batch(settings.load(), None) == {"evaluated": 0, "failed": 0, "warnings": 0}
+
+
+def test_a_second_crawl_of_unchanged_pages_is_conditional_and_analyses_nothing(
+        tmp_path, monkeypatch):
+    """Window 1 fetches and analyses; window 2 gets 304s (ETag) or the same bytes, analyses
+    nothing, and still records that the pages were on the web that week."""
+    from datetime import datetime, timezone
+
+    from claimwatch import pipeline, settings
+    from crawler.models import Window
+    from tests.crawler.conftest import LocalServer
+
+    server = LocalServer()
+    try:
+        blog = page_html("vendor_blog.html").encode()
+        clinic = page_html("clinic_page.html").encode()
+
+        def with_etag(body, etag):
+            def route(handler):
+                if handler.headers.get("If-None-Match") == etag:
+                    return 304, {"ETag": etag}, b"", 0
+                return 200, {"Content-Type": "text/html; charset=utf-8", "ETag": etag}, body, 0
+            return route
+
+        server.routes["/blog.html"] = with_etag(blog, '"b1"')
+        server.route("/clinic.html", clinic)  # no validators: same bytes → duplicate
+        server.route("/index.html", '<a href="/blog.html">b</a> <a href="/clinic.html">c</a>')
+        sources = tmp_path / "sources.yaml"
+        sources.write_text(f"""sources:
+  - name: local
+    seeds: [{server.url("/index.html")}]
+    max_depth: 1
+    delay_seconds: 0
+    allow_private_networks: true
+""")
+        monkeypatch.setenv("CLAIMWATCH_HOME", str(tmp_path))
+        monkeypatch.setenv("CLAIMWATCH_SOURCES", str(sources))
+        conf = settings.load()
+        results = []
+        for start in (datetime(2026, 11, 2, tzinfo=timezone.utc), datetime(2026, 11, 9, tzinfo=timezone.utc)):
+            window = Window(start, start.replace(day=start.day + 7))
+            crawled = pipeline.crawl_window(conf, window, run_id="t")
+            extracted = pipeline.extract_window(conf, crawled["path"])
+            loaded = pipeline.load_window(conf, crawled["path"], extracted["path"])
+            results.append((crawled, extracted, loaded))
+    finally:
+        server.close()
+
+    (_, first, _), (second_crawl, second, _) = results
+    assert first["documents"] == 3 and first["unchanged"] == 0
+    assert second["documents"] == 0 and second["unchanged"] == 3  # nothing analysed again
+    assert second_crawl["pages_unchanged"] == 3
+    blog_hits = [h for h in server.hits if h.path == "/blog.html"]
+    assert blog_hits[1].headers.get("If-None-Match") == '"b1"'
+    from warehouse.db import connect
+    with connect(conf.warehouse_path, read_only=True) as con:
+        outcomes = dict(con.execute(
+            "SELECT url, outcome FROM v_fetch_log WHERE kind = 'page' AND week_start = '2026-11-09'"
+        ).fetchall())
+        sightings = con.execute("SELECT count(*), count(DISTINCT doc_id) FROM document_sightings").fetchone()
+        pointers = con.execute("SELECT count(*) FROM documents WHERE warc_file IS NOT NULL").fetchone()[0]
+    assert outcomes[server.url("/blog.html")] == "not_modified"
+    assert outcomes[server.url("/clinic.html")] == "duplicate"
+    assert sightings == (6, 3) and pointers == 3

@@ -9,10 +9,11 @@ from datetime import datetime, timezone
 
 import pytest
 
-from crawler.archive import Archive
 from crawler.crawl import HostThrottle, SourceCrawl, crawl
 from crawler.fetch import Fetcher
 from crawler.models import FetchRecord, Source, Window
+from crawler.state import CrawlState
+from crawler.warc import WarcArchive
 
 from .conftest import page
 
@@ -67,9 +68,12 @@ def site(make_server):
     return a, b, c, source
 
 
-def run(tmp_path, sources, fetcher):
-    archive = Archive(tmp_path / "archive")
-    result = crawl(sources, WINDOW, fetcher, archive, tmp_path / "run")
+def run(tmp_path, sources, fetcher, window=WINDOW, fresh=False):
+    archive = WarcArchive(tmp_path / "archive")
+    state = CrawlState(tmp_path / "state.sqlite")
+    result = crawl(sources, window, fetcher, archive, tmp_path / "run", state, run_id="test",
+                   fresh=fresh)
+    state.close()
     lines = (tmp_path / "run" / "fetches.jsonl").read_text(encoding="utf-8").splitlines()
     return result, [json.loads(line) for line in lines], archive
 
@@ -93,33 +97,36 @@ def test_end_to_end(site, tmp_path, fetcher):
     assert all(r["source"] == "site" and r["window_start"] == WINDOW.start.isoformat() for r in records)
     assert all(datetime.fromisoformat(r["fetched_at"]).tzinfo is not None for r in records)
     by_url = {(r["url"], r["kind"]): r for r in records}
-    assert by_url[(a.url("/robots.txt"), "robots")]["outcome"] == "ok"
+    assert by_url[(a.url("/robots.txt"), "robots")]["outcome"] == "fetched"
     assert by_url[(b.url("/robots.txt"), "robots")]["status"] == 404
-    assert by_url[(a.url("/sitemap.xml"), "sitemap")]["outcome"] == "ok"
+    assert by_url[(a.url("/sitemap.xml"), "sitemap")]["outcome"] == "fetched"
     assert by_url[(a.url("/feed.xml"), "feed")]["content_type"] == "application/rss+xml"
     for blocked in ("/private/in-window", "/private/linked.html"):
-        assert by_url[(a.url(blocked), "page")]["outcome"] == "blocked_robots"
-    assert by_url[(a.url("/go"), "page")]["outcome"] == "blocked_robots"   # redirect into /private/
-    offsite = [r for r in records if r["url"].startswith(c.base)]
-    assert [(r["url"], r["outcome"], r["status"]) for r in offsite] == [
-        (c.url("/sitemap-evil.xml"), "out_of_scope", None)]   # noted, never requested
+        assert by_url[(a.url(blocked), "page")]["outcome"] == "robots_disallowed"
+        assert by_url[(a.url(blocked), "page")]["attempts"] == 0
+    assert by_url[(a.url("/go"), "page")]["outcome"] == "robots_disallowed"  # redirect into /private/
+    assert not [r for r in records if r["url"].startswith(c.base)]  # never requested, not logged
+    assert result["skipped_out_of_scope"] >= 3  # evil sitemap, offsite sitemap entry, linked page
 
     pages = [r for r in records if r["kind"] == "page"]
-    ok = [r for r in pages if r["outcome"] == "ok"]
-    assert result["pages"] == len(pages) and result["pages_ok"] == len(ok) == 9
+    ok = [r for r in pages if r["outcome"] == "fetched"]
+    assert result["pages"] == len(pages) and result["pages_fetched"] == len(ok) == 9
+    assert all(r["run_id"] == "test" and r["elapsed_ms"] >= 0 for r in records)
     assert result["fetches"] == len(records)
     assert result["skipped_out_of_window"] == 4  # old, future, window-end, feed/stale
     assert result["path"] == str(tmp_path / "run" / "fetches.jsonl")
     assert not (tmp_path / "run" / "fetches.jsonl.tmp").exists()
 
     index = by_url[(a.url("/index.html"), "page")]
-    assert archive.get(index["content_hash"]) == a.routes["/index.html"][2]
+    stored = archive.read((index["warc_file"], index["warc_offset"]))
+    assert stored.body == a.routes["/index.html"][2] and stored.status == 200
+    assert stored.url == a.url("/index.html") and stored.headers["content-type"].startswith("text/html")
     for r in records:
-        if r["outcome"] == "ok" and r["size"]:
-            body = archive.get(r["content_hash"])
+        if r["outcome"] == "fetched" and r["size"]:
+            body = archive.read_body((r["warc_file"], r["warc_offset"]))
             assert hashlib.sha256(body).hexdigest() == r["content_hash"] and len(body) == r["size"]
         else:
-            assert r["content_hash"] is None
+            assert r["content_hash"] is None and r["warc_file"] is None
 
 
 def test_max_pages_honoured(server, tmp_path, fetcher):
@@ -145,7 +152,8 @@ def test_allow_deny_and_depth(server, tmp_path, fetcher):
 
 def test_hosts_compared_in_normal_form(tmp_path):
     source = Source(name="s", seeds=("HTTP://Example.COM:80/start",))
-    sc = SourceCrawl(source, WINDOW, Fetcher(), Archive(tmp_path), HostThrottle())
+    sc = SourceCrawl(source, WINDOW, Fetcher(), WarcArchive(tmp_path), HostThrottle(),
+                     CrawlState(":memory:"))
     assert sc._in_scope("http://example.com/page")
     assert not sc._in_scope("http://example.org/page")
 
@@ -157,7 +165,7 @@ def test_throttle_keeps_one_host_sequential_across_sources(server, tmp_path, fet
     sources = [Source(name=f"s{n}", seeds=tuple(server.url(f"/p{i}.html") for i in range(n, 8, 2)),
                       max_depth=0, delay_seconds=delay) for n in (0, 1)]
     result, _, _ = run(tmp_path, sources, fetcher)  # two worker threads, one host
-    assert result["pages_ok"] == 8
+    assert result["pages_fetched"] == 8
     hits = sorted(server.hits, key=lambda h: h.start)
     assert len(hits) == 10  # robots.txt once per source, 8 pages
     for before, after in zip(hits, hits[1:]):
@@ -207,6 +215,6 @@ def test_source_crawls_in_parallel_and_one_failure_free_log(make_server, tmp_pat
                Source(name="down", seeds=(down.url("/index.html"),), delay_seconds=0)]
     result, records, _ = run(tmp_path, sources, fetcher)
     outcomes = {(r["source"], r["kind"]): r["outcome"] for r in records}
-    assert outcomes[("good", "page")] == "ok"
-    assert outcomes[("down", "robots")] == "http_error" and outcomes[("down", "page")] == "blocked_robots"
-    assert down.paths == ["/robots.txt"] and result["pages_ok"] == 1
+    assert outcomes[("good", "page")] == "fetched"
+    assert outcomes[("down", "robots")] == "http_error" and outcomes[("down", "page")] == "robots_disallowed"
+    assert down.paths == ["/robots.txt"] and result["pages_fetched"] == 1

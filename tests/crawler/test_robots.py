@@ -114,7 +114,7 @@ def test_on_response_sees_each_robots_fetch(server, fetcher):
     robots.allowed(server.base, server.url("/a"))
     robots.allowed(server.base, server.url("/b"))
     assert robots.cached(server.base)
-    assert [(r.url, r.outcome, r.status) for r in seen] == [(server.url("/robots.txt"), "ok", 200)]
+    assert [(r.url, r.outcome, r.status) for r in seen] == [(server.url("/robots.txt"), "fetched", 200)]
 
 
 def test_hosts_cached_separately(make_server, fetcher):

@@ -11,13 +11,16 @@ from extractors.batch import decode_body, extract_run
 WINDOW = "2024-03-11T00:00:00+00:00"
 
 
-def fetch(url: str, content_hash: str | None, kind: str = "page", outcome: str = "ok",
+def fetch(url: str, content_hash: str | None, kind: str = "page", outcome: str = "fetched",
           final_url: str | None = None) -> dict:
+    """A fetch record; its body is archived at ("warc/<hash>", 0) when it has one."""
     return {
         "source": "quietharbor", "url": url, "final_url": final_url or url, "kind": kind,
         "fetched_at": "2024-03-15T10:00:00+00:00", "window_start": WINDOW, "status": 200,
         "content_type": "text/html", "content_hash": content_hash, "size": 1000, "etag": None,
         "last_modified": None, "outcome": outcome, "error": None, "redirects": [],
+        "charset": "utf-8", "warc_file": f"warc/{content_hash}" if content_hash else None,
+        "warc_offset": 0 if content_hash else None,
     }
 
 
@@ -51,7 +54,8 @@ def run_dir(tmp_path, page_html):
     write_jsonl(fetches_path, fetches)
     requested = []
 
-    def read_body(content_hash: str) -> bytes:
+    def read_body(pointer: tuple[str, int]) -> bytes:
+        content_hash = pointer[0].removeprefix("warc/")
         requested.append(content_hash)
         if content_hash not in bodies:
             raise FileNotFoundError(f"no archived body {content_hash}")
@@ -65,7 +69,7 @@ def test_extract_run_writes_one_record_per_page(run_dir):
     out = tmp_path / "analyses.jsonl"
     result = extract_run(fetches_path, read_body, out)
 
-    assert result == {"documents": 1, "errors": 2, "path": str(out)}
+    assert result == {"documents": 1, "errors": 2, "unchanged": 0, "path": str(out)}
     records = read_jsonl(out)
     assert [r["url"] for r in records] == [
         "https://quietharbor.example.org/blog/life-after-leaf",
@@ -146,7 +150,7 @@ def test_empty_run_writes_an_empty_file(tmp_path):
                                      kind="robots")])
     out = tmp_path / "analyses.jsonl"
     result = extract_run(fetches_path, lambda h: b"", out)
-    assert result == {"documents": 0, "errors": 0, "path": str(out)}
+    assert result == {"documents": 0, "errors": 0, "unchanged": 0, "path": str(out)}
     assert out.read_text(encoding="utf-8") == ""
 
 
@@ -178,3 +182,22 @@ def test_decode_body_falls_back_when_the_declared_charset_is_unknown_or_wrong():
 def test_decode_body_utf8():
     text = "Kava – “calm” in a cup, ½ tsp."
     assert decode_body(text.encode("utf-8")) == text
+
+
+def test_unchanged_pages_already_analysed_are_not_analysed_again(tmp_path, page_html):
+    """A 304 or an identical body whose version the warehouse has: a sighting record only.
+    One the warehouse lacks (a lost load, a new extractor version) is analysed from the archive."""
+    body = page_html["blog"][0].encode("utf-8")
+    known_url, new_url = "https://quietharbor.example.org/a", "https://quietharbor.example.org/b"
+    fetches = [fetch(known_url, "h1", outcome="not_modified"),
+               fetch(new_url, "h2", outcome="duplicate")]
+    path = tmp_path / "fetches.jsonl"
+    write_jsonl(path, fetches)
+    read = []
+    out = tmp_path / "analyses.jsonl"
+    result = extract_run(path, lambda ptr: read.append(ptr) or body, out, known={(known_url, "h1")})
+    assert result == {"documents": 1, "errors": 0, "unchanged": 1, "path": str(out)}
+    assert read == [("warc/h2", 0)]
+    first, second = read_jsonl(out)
+    assert first["unchanged"] is True and first["analysis"] is None and first["url"] == known_url
+    assert second["analysis"]["title"] and not second.get("unchanged")

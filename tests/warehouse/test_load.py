@@ -88,7 +88,7 @@ def test_duplicate_rows_within_a_batch_are_merged(tmp_path, warehouse):
     fetches.write_text(json.dumps(failed) + "\n" + lines)  # a failure, then a success
     load_batch(warehouse, fetches, analyses)
     assert warehouse.execute("SELECT count(*) FROM documents").fetchone()[0] == 1
-    assert warehouse.execute("SELECT outcome FROM fetches").fetchall() == [("ok",)]
+    assert warehouse.execute("SELECT outcome FROM fetches").fetchall() == [("fetched",)]
 
 
 def test_extraction_errors_are_recorded_not_lost(tmp_path, warehouse):

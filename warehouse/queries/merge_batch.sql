@@ -14,8 +14,11 @@ ON CONFLICT (window_start, url_hash, kind) DO UPDATE SET
     fetched_at = excluded.fetched_at, status = excluded.status, outcome = excluded.outcome,
     error = excluded.error, content_hash = excluded.content_hash, size_bytes = excluded.size_bytes,
     final_url = excluded.final_url, content_type = excluded.content_type, etag = excluded.etag,
-    last_modified = excluded.last_modified, load_id = excluded.load_id
-WHERE fetches.outcome <> 'ok' AND excluded.outcome = 'ok';
+    last_modified = excluded.last_modified, load_id = excluded.load_id,
+    run_id = excluded.run_id, elapsed_ms = excluded.elapsed_ms, attempts = excluded.attempts,
+    charset = excluded.charset, warc_file = excluded.warc_file, warc_offset = excluded.warc_offset
+WHERE fetches.outcome NOT IN ('fetched', 'not_modified', 'duplicate')
+  AND excluded.outcome IN ('fetched', 'not_modified', 'duplicate');
 
 INSERT INTO pages BY NAME SELECT * FROM batch_pages
 ON CONFLICT (url_hash) DO UPDATE SET
@@ -25,7 +28,10 @@ INSERT INTO documents BY NAME SELECT * FROM batch_documents
 ON CONFLICT (doc_id) DO UPDATE SET
     first_seen_window = least(documents.first_seen_window, excluded.first_seen_window);
 
+-- Sightings of unchanged pages name documents loaded in earlier windows; one whose document
+-- is missing (never loaded) is dropped rather than left dangling.
 INSERT INTO document_sightings BY NAME SELECT * FROM batch_sightings
+WHERE doc_id IN (SELECT doc_id FROM documents)
 ON CONFLICT (doc_id, window_start) DO NOTHING;
 
 INSERT INTO extract_errors BY NAME SELECT * FROM batch_errors

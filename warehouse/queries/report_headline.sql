@@ -1,7 +1,7 @@
 -- report_headline: one row of headline figures for the week starting $1.
 SELECT
     (SELECT count(*) FROM v_fetch_log WHERE week_start = $1 AND kind = 'page') AS pages_fetched,
-    (SELECT count(*) FROM v_fetch_log WHERE week_start = $1 AND kind = 'page' AND outcome = 'ok') AS pages_ok,
+    (SELECT count(*) FROM v_fetch_log WHERE week_start = $1 AND kind = 'page' AND outcome IN ('fetched', 'not_modified', 'duplicate')) AS pages_ok,
     (SELECT count(*) FROM v_documents WHERE first_seen_week = $1) AS new_documents,
     (SELECT count(DISTINCT doc_id) FROM v_weekly_sightings WHERE week_start = $1) AS documents_seen,
     (SELECT count(DISTINCT w.doc_id) FROM v_weekly_sightings w JOIN v_documents d USING (doc_id)

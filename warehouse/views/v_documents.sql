@@ -7,5 +7,5 @@ SELECT
     (SELECT count(*) FROM dosing_mentions m WHERE m.doc_id = d.doc_id) AS dosing_mentions,
     (SELECT count(*) FROM claims c WHERE c.doc_id = d.doc_id) AS claims,
     (SELECT count(*) FROM document_flags f WHERE f.doc_id = d.doc_id) AS flags,
-    d.extractor_version, d.content_hash
+    d.extractor_version, d.content_hash, d.warc_file, d.warc_offset
 FROM documents d;
