@@ -55,6 +55,9 @@ def run_demo() -> int:
     settings = settings_module.load()
     env = airflow_env(settings.home)
     env.setdefault("CLAIMWATCH_TASK_RETRIES", "0")
+    # `airflow dags test` runs mapped tasks one after another, so shards would crawl the four
+    # demo hosts in turn; one shard crawls them side by side (a scheduler runs shards at once).
+    env.setdefault("CLAIMWATCH_CRAWL_SHARDS", "1")
     started = time.monotonic()
     with DemoWeb() as web:
         print("Demo web: " + ", ".join(f"{s} {o}" for s, o in web.origins.items()))

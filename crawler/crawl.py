@@ -172,7 +172,7 @@ class SourceCrawl:
         with self.throttle.slot(host, delay):
             resp = self.fetcher.get(url, allowed_types=types, headers=_conditional(last),
                                     may_follow=self._may_follow)
-        return self._log(resp, kind, last)
+        return self._log(resp, kind, last, types)
 
     def _robots_fetch(self, url: str) -> Response:
         prior = self.state.done(self.run_key, self.source.name, url, "robots")
@@ -195,14 +195,18 @@ class SourceCrawl:
             return "robots_disallowed", f"redirect to {target} disallowed by robots.txt"
         return None
 
-    def _log(self, resp: Response, kind: str, last: dict | None) -> bytes | None:
+    def _log(self, resp: Response, kind: str, last: dict | None, types=None) -> bytes | None:
         """Record the exchange; archive a new body; answer 304s and unchanged bodies from the
         archived copy."""
         fetched_at = _utc_now()
         outcome, body, pointer = resp.outcome, resp.body, None
         content_hash, charset = resp.content_hash, resp.charset
         final_url, content_type = resp.final_url, resp.content_type or None
-        if outcome == "not_modified" and last:
+        if outcome == "not_modified" and last and types and last["content_type"] not in types:
+            # Fix: a feed also linked as a page got a 304 for its feed copy and went to the
+            # HTML extractor; the allowlist applies to what the 304 stands for.
+            outcome, resp.error = "bad_content_type", f"{last['content_type']} (not modified)"
+        elif outcome == "not_modified" and last:
             content_hash, charset, pointer = last["content_hash"], last["charset"], last
             final_url, content_type = last["final_url"], last["content_type"]
             body = self._archived_body({"warc_file": last["warc_file"],

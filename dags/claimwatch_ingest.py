@@ -20,7 +20,6 @@ WAREHOUSE = Asset("claimwatch://warehouse")
 WAREHOUSE_POOL = "claimwatch_warehouse"
 # The demo and tests run with no retries, so a failure surfaces at once.
 RETRIES = int(os.environ.get("CLAIMWATCH_TASK_RETRIES", "2"))
-CRAWL_SHARDS = int(os.environ.get("CLAIMWATCH_CRAWL_SHARDS", "4"))
 
 
 @dag(
@@ -39,8 +38,9 @@ def claimwatch_ingest():
     def plan_crawl() -> list[list[str]]:
         from claimwatch import pipeline, settings
 
+        shards = int(os.environ.get("CLAIMWATCH_CRAWL_SHARDS", "4"))
         # One empty shard when there are no sources: the run still loads an (empty) batch.
-        return pipeline.plan_crawl(settings.load(), CRAWL_SHARDS) or [[]]
+        return pipeline.plan_crawl(settings.load(), shards) or [[]]
 
     @task(map_index_template="{{ shard | join(', ') }}")
     def crawl_shard(shard: list[str]) -> dict:

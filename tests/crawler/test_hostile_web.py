@@ -256,3 +256,24 @@ def test_second_crawl_sends_conditional_requests(server, fetcher, tmp_path):
             (first_by[url]["warc_file"], first_by[url]["warc_offset"])
     assert by[server.url("/changing.html")]["content_hash"] != \
         first_by[server.url("/changing.html")]["content_hash"]
+
+
+def test_a_304_keeps_the_content_type_allowlist(server, fetcher, tmp_path):
+    """A feed that pages also link to: its 304 must not smuggle XML into the HTML extractor."""
+    feed = ('<?xml version="1.0"?><rss version="2.0"><channel><title>f</title>'
+            f'<item><link>{server.url("/post.html")}</link>'
+            '<pubDate>Tue, 03 Nov 2026 10:00:00 GMT</pubDate></item></channel></rss>')
+
+    def conditional_feed(handler):
+        if handler.headers.get("If-None-Match") == '"f1"':
+            return 304, {"ETag": '"f1"'}, b"", 0
+        return 200, {"Content-Type": "application/rss+xml", "ETag": '"f1"'}, feed.encode(), 0
+
+    server.routes["/feed.xml"] = conditional_feed
+    server.route("/post.html", page("/feed.xml"))
+    src = Source(name="f", feeds=(server.url("/feed.xml"),), max_depth=1, delay_seconds=0)
+    _, records = run(tmp_path, [src], fetcher)
+    # The feed was fetched first (validators remembered); the page link then got a 304.
+    assert outcome_of(records, server.url("/feed.xml"), kind="feed")["outcome"] == "fetched"
+    as_page = outcome_of(records, server.url("/feed.xml"), kind="page")
+    assert as_page["outcome"] == "bad_content_type" and as_page["content_hash"] is None

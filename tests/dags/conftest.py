@@ -41,4 +41,5 @@ def demo_env(tmp_path, monkeypatch):
         sources.write_text(sources_yaml(web.origins, delay_seconds=0.0))
         monkeypatch.setenv("CLAIMWATCH_HOME", str(tmp_path))
         monkeypatch.setenv("CLAIMWATCH_SOURCES", str(sources))
+        monkeypatch.setenv("CLAIMWATCH_CRAWL_SHARDS", "2")  # the mapped crawl, two shards
         yield tmp_path

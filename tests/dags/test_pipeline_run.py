@@ -29,6 +29,8 @@ def test_four_weeks_of_ingest_and_a_weekly_report(airflow_db, demo_env):
     for week_end in WEEK_ENDS:
         run = ingest.test(logical_date=week_end)
         assert run.state == DagRunState.SUCCESS, f"ingest for {week_end:%Y-%m-%d} failed"
+        shards = [ti for ti in run.get_task_instances() if ti.task_id == "crawl_shard"]
+        assert sorted(ti.map_index for ti in shards) == [0, 1]  # the crawl, mapped over 2 shards
     run = report.test(logical_date=WEEK_ENDS[-1].replace(hour=6))
     assert run.state == DagRunState.SUCCESS
 
@@ -48,9 +50,17 @@ def test_four_weeks_of_ingest_and_a_weekly_report(airflow_db, demo_env):
         weeks = [r[0] for r in con.execute(
             "SELECT DISTINCT week_start FROM weekly_dosing_language ORDER BY 1").fetchall()]
         assert len(weeks) == 4
-        blocked = con.execute("""SELECT count(*) FROM v_fetch_log
-                                 WHERE url LIKE '%/members/%' AND outcome = 'ok'""").fetchone()[0]
+        blocked = con.execute("""SELECT count(*) FROM v_fetch_log WHERE url LIKE '%/members/%'
+                                 AND outcome <> 'robots_disallowed'""").fetchone()[0]
         assert blocked == 0                                       # robots.txt honoured
+        # Home pages are fetched every week: from the second on they answer 304 (ETag), and
+        # their documents are seen again without being analysed again.
+        unchanged = con.execute("""SELECT count(*) FROM v_fetch_log WHERE kind = 'page'
+                                   AND outcome = 'not_modified' AND week_start > '2026-10-26'""").fetchone()[0]
+        assert unchanged >= 3 * 4
+        seen_again = con.execute("""SELECT count(*) FROM document_sightings s JOIN documents d
+                                    USING (doc_id) WHERE s.window_start > d.first_seen_window""").fetchone()[0]
+        assert seen_again >= 3 * 4  # at least the four home pages in weeks 2–4
         assert con.execute("SELECT bool_and(success) FROM check_runs").fetchone()[0]
     assert (demo_env / "data" / "reports" / "2026-W47.html").exists()
     assert (demo_env / "data" / "outbox" / "2026-W47.eml").exists()
