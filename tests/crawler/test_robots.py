@@ -124,3 +124,16 @@ def test_hosts_cached_separately(make_server, fetcher):
     assert robots.allowed(open_site.base, open_site.url("/p"))
     assert not robots.allowed(closed_site.base, closed_site.url("/p"))
     assert open_site.paths == ["/robots.txt"] and closed_site.paths == ["/robots.txt"]
+
+
+def test_robots_rules_expire_after_their_ttl(server, fetcher):
+    now = [0.0]
+    server.route("/robots.txt", "User-agent: *\nDisallow: /a\n", content_type="text/plain")
+    robots = RobotsCache(fetcher, ttl_seconds=3600, clock=lambda: now[0])
+    assert not robots.allowed(server.base, server.url("/a"))
+    server.route("/robots.txt", "User-agent: *\nAllow: /\n", content_type="text/plain")
+    now[0] = 3599
+    assert not robots.allowed(server.base, server.url("/a"))  # cached
+    now[0] = 3601
+    assert robots.allowed(server.base, server.url("/a"))      # fetched again
+    assert server.paths.count("/robots.txt") == 2

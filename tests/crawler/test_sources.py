@@ -88,6 +88,13 @@ BAD = {
     "zero max_pages": ("  - name: bad\n    seeds: [https://a.example/]\n    max_pages: 0\n",
                        ["max_pages"]),
     "entry not a mapping": ("  - just-a-string\n", []),
+    "private flag not a bool": ("  - name: bad\n    seeds: [https://a.example/]\n"
+                                "    allow_private_networks: 'yes'\n",
+                                ["'allow_private_networks'", "wrong type"]),
+    "zero crawl frequency": ("  - name: bad\n    seeds: [https://a.example/]\n"
+                             "    crawl_every_weeks: 0\n", ["'crawl_every_weeks'", "> 0"]),
+    "zero max_bytes": ("  - name: bad\n    seeds: [https://a.example/]\n    max_bytes: 0\n",
+                       ["'max_bytes'"]),
 }
 
 
@@ -139,3 +146,35 @@ def test_bad_top_level_shape(tmp_path, text):
 def test_invalid_yaml(tmp_path):
     with pytest.raises(SourcesError, match="not valid YAML"):
         load_sources(write(tmp_path, "sources:\n  - name: [unclosed\n"))
+
+
+def test_frequency_and_politeness_overrides(tmp_path):
+    from datetime import datetime, timedelta, timezone
+
+    path = write(tmp_path, """
+        sources:
+          - name: fortnightly
+            seeds: [https://a.example/]
+            crawl_every_weeks: 2
+            max_bytes: 2000000
+            timeout_seconds: 15
+            allow_private_networks: true
+        """)
+    (src,) = load_sources(path)
+    assert (src.crawl_every_weeks, src.max_bytes, src.timeout_seconds) == (2, 2_000_000, 15)
+    assert src.allow_private_networks is True
+    monday = datetime(2026, 11, 2, tzinfo=timezone.utc)
+    due = [src.due(monday + timedelta(weeks=n)) for n in range(4)]
+    assert due.count(True) == 2 and due[0] != due[1] and due[0] == due[2]
+
+
+def test_overrides_reach_the_fetch_policy():
+    from crawler.crawl import _fetcher_for
+    from crawler.fetch import Fetcher
+
+    base = Fetcher()
+    assert _fetcher_for(Source(name="plain", seeds=("https://a.example/",)), base) is base
+    tuned = _fetcher_for(Source(name="t", seeds=("https://a.example/",), max_bytes=1000,
+                                timeout_seconds=5, allow_private_networks=True), base)
+    assert (tuned.policy.max_bytes, tuned.policy.read_timeout, tuned.policy.total_timeout) == (1000, 5, 5)
+    assert tuned.policy.allow_private_networks and not base.policy.allow_private_networks
