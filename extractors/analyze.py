@@ -1,7 +1,7 @@
 """HTML → Analysis: the whole extract stage for one page, as one pure function."""
 from __future__ import annotations
 
-from extractors.claims import evidence_flags, extract_claims
+from extractors.claims import evidence_flags, extract_claims, source_paragraphs
 from extractors.dosing import extract_dosing, main_substance
 from extractors.models import Analysis, Flag, Page
 from extractors.sentences import split_sentences
@@ -28,7 +28,8 @@ def analyze_page(page: Page, link_spans, url: str) -> Analysis:
     dosing = extract_dosing(sentences, subject)
     claims = extract_claims(sentences, link_spans, url, subject)
     flags = _flags(terms, dosing, claims)
-    flags += [Flag(kind, detail) for kind, detail in evidence_flags(sentences, claims)]
+    sourced = source_paragraphs(sentences, claims, link_spans, url)
+    flags += [Flag(kind, detail) for kind, detail in evidence_flags(sentences, claims, sourced)]
     return Analysis(page=page, terms=tuple(terms), dosing=tuple(dosing), claims=tuple(claims),
                     flags=tuple(flags))
 

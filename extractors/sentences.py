@@ -32,20 +32,21 @@ class Sentence:
     text: str
     start: int  # character offsets into the text the sentence came from
     end: int
+    paragraph: int = 0  # line number in that text: sentences of one paragraph share it
 
 
 def split_sentences(text: str) -> list[Sentence]:
     """Split text into sentences; newlines always end a sentence (paragraphs, list items)."""
     sentences: list[Sentence] = []
     offset = 0
-    for line in text.split("\n"):
+    for number, line in enumerate(text.split("\n")):
         for start, end in _split_line(line):
             chunk = line[start:end]
             stripped = chunk.strip()
             if stripped:
                 lead = len(chunk) - len(chunk.lstrip())
                 sentences.append(Sentence(stripped, offset + start + lead,
-                                          offset + start + lead + len(stripped)))
+                                          offset + start + lead + len(stripped), number))
         offset += len(line) + 1
     return sentences
 

@@ -87,12 +87,26 @@ def test_relative_or_non_http_links_do_not_cite():
         assert one_claim(text, [span_of(text, "our buying guide", href)]).cited is False
 
 
-def test_outbound_link_in_another_sentence_does_not_cite():
-    text = "Kava eases anxiety. Read this independent review for more."
+def test_a_source_sentence_cites_the_claims_of_its_paragraph_only():
+    """"Read this independent review" makes no claim; it is the paragraph's source."""
+    text = ("Kava eases anxiety. Read this independent review for more.\n"
+            "Kratom relieves opioid withdrawal.")
     span = span_of(text, "this independent review", "https://www.cochrane.example.org/review/1")
-    claim = one_claim(text, [span])
-    assert claim.sentence == "Kava eases anxiety."
-    assert claim.cited is False
+    kava, kratom = claims_of(text, [span])
+    assert (kava.sentence, kava.cited) == ("Kava eases anxiety.", True)
+    assert (kratom.substance, kratom.cited) == ("kratom", False)  # another paragraph
+
+
+def test_a_citation_inside_another_claim_backs_only_that_claim():
+    text = ("Customers say CBD calms anxiety. "
+            "In a 2019 case series, cannabidiol reduced anxiety scores in most patients [1].")
+    first, second = claims_of(text)
+    assert (first.cited, second.cited) == (False, True)
+
+
+def test_a_reference_line_cites_its_paragraph():
+    text = "Valerian root improves sleep quality. (Okafor et al., 2021)"
+    assert one_claim(text).cited is True
 
 
 def test_link_spans_are_matched_per_sentence_in_a_longer_text():

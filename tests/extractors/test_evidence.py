@@ -21,6 +21,18 @@ def test_vague_attribution_without_citation_is_flagged_and_with_one_is_not():
     assert "Studies suggest" in details[0] and "Experts agree" in details[1]
 
 
+def test_vague_attribution_with_a_source_line_in_its_paragraph_is_not_flagged():
+    from extractors.claims import source_paragraphs
+
+    text = ("Experts agree it is a gentle herb. (Okafor et al., 2021)\n"
+            "Experts agree it is a calming herb.")
+    sentences = split_sentences(text)
+    claims = extract_claims(sentences)
+    sourced = source_paragraphs(sentences, claims)
+    details = [d for k, d in evidence_flags(sentences, claims, sourced) if k == "vague_attribution"]
+    assert sourced == {0} and len(details) == 1 and "calming" in details[0]
+
+
 def test_absolute_safety_promises_are_flagged():
     sentences = split_sentences("Our kava is completely safe. It has no side effects. "
                                 "It is natural, so gentler than pills. Kava can cause liver harm.")
