@@ -37,9 +37,11 @@ def cmd_sql(args) -> int:
 
     from claimwatch import settings
 
-    path = Path(args.database) if args.database else settings.load().warehouse_path
+    # The snapshot, not the warehouse: a load may be writing the warehouse right now.
+    path = Path(args.database) if args.database else settings.load().snapshot_path
     if not path.exists():
-        print(f"claimwatch sql: no warehouse at {path}; run `make demo` first", file=sys.stderr)
+        print(f"claimwatch sql: no warehouse snapshot at {path}; run `make demo` first "
+              "(each checked load publishes one)", file=sys.stderr)
         return 1
     try:
         with duckdb.connect(str(path), read_only=True) as con:
@@ -85,6 +87,18 @@ def cmd_crawl(args) -> int:
         result["extract"] = pipeline.extract_window(conf, result["crawl"]["path"])
         result["load"] = pipeline.load_window(conf, result["crawl"]["path"], result["extract"]["path"])
     print(json.dumps(result, indent=2, default=str))
+    return 0
+
+
+def cmd_docs(args) -> int:
+    from warehouse import docs
+
+    if args.check:
+        current = docs.DOC_PATH.exists() and docs.DOC_PATH.read_text(encoding="utf-8") == docs.generate()
+        print(f"{docs.DOC_PATH}: {'up to date' if current else 'STALE: run claimwatch docs'}")
+        return 0 if current else 1
+    changed = docs.write()
+    print(f"{docs.DOC_PATH}: {'written' if changed else 'unchanged'}")
     return 0
 
 
@@ -166,6 +180,9 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_crawl)
 
     sub.add_parser("migrate", help="apply warehouse migrations").set_defaults(func=cmd_migrate)
+    p = sub.add_parser("docs", help="write docs/warehouse.md from the live schema")
+    p.add_argument("--check", action="store_true", help="exit 1 when the file is stale")
+    p.set_defaults(func=cmd_docs)
     sub.add_parser("airflow-init", help="prepare .airflow/ (SQLite metadata, pools)") \
         .set_defaults(func=cmd_airflow_init)
     sub.add_parser("demo", help="run the pipeline over the demo web for four weeks") \

@@ -100,7 +100,7 @@ def print_summary(settings) -> None:
     print(f"  dosing mentions:  {n['dosing']}")
     print("  top unsupported terms: " + "; ".join(f"{t} ({d} docs, {w} weeks)" for t, d, w in top))
     reports = [settings.reports_dir / f"{iso_week_label(w)}.html" for w in DEMO_WEEKS]
-    print(f"  warehouse:        {settings.warehouse_path}")
+    print(f"  warehouse:        {settings.warehouse_path} (analysts: {settings.snapshot_path.name})")
     print(f"  reports:          {reports[0].parent}/ ({', '.join(p.name for p in reports)})")
     print(f"  emails:           {settings.outbox_dir}/ (no smtp_default connection configured)")
     print('  try:              .venv/bin/claimwatch sql "SELECT * FROM weekly_unsupported_terms"')

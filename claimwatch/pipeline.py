@@ -108,9 +108,15 @@ def load_window(settings: Settings, fetches_path: str, analyses_path: str) -> di
     from warehouse.db import connect, migrate
     from warehouse.load import load_batch
 
+    from crawler.sources import SourcesError, load_sources
+
+    try:
+        sources = load_sources(settings.sources_path)
+    except (OSError, SourcesError):
+        sources = []  # the file changed since the crawl: the batch still loads
     with connect(settings.warehouse_path) as con:
         migrate(con)
-        return load_batch(con, Path(fetches_path), Path(analyses_path))
+        return load_batch(con, Path(fetches_path), Path(analyses_path), sources)
 
 
 def check_batch(settings: Settings, load_id: str | None) -> dict:
@@ -121,6 +127,15 @@ def check_batch(settings: Settings, load_id: str | None) -> dict:
         return {"evaluated": 0, "failed": 0, "warnings": 0}
     with connect(settings.warehouse_path) as con:
         return check_load(con, load_id)
+
+
+def publish_snapshot(settings: Settings) -> dict:
+    """Copy the checked warehouse to the analysts' snapshot (warehouse/snapshot.py)."""
+    from warehouse.db import connect
+    from warehouse.snapshot import publish
+
+    with connect(settings.warehouse_path) as con:
+        return publish(con, settings.snapshot_path)
 
 
 class ReportNotReady(RuntimeError):

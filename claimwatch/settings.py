@@ -38,6 +38,11 @@ class Settings:
         return self.data_dir / "archive"
 
     @property
+    def snapshot_path(self) -> Path:
+        """The analysts' read-only copy, republished after each checked load."""
+        return self.warehouse_path.with_name(self.warehouse_path.stem + "-snapshot.duckdb")
+
+    @property
     def crawl_state_path(self) -> Path:
         return self.data_dir / "crawl_state.sqlite"
 

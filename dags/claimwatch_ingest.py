@@ -72,14 +72,21 @@ def claimwatch_ingest():
 
         return pipeline.load_window(settings.load(), crawled["path"], extracted["path"])
 
-    @task(pool=WAREHOUSE_POOL, outlets=[WAREHOUSE])
+    @task(pool=WAREHOUSE_POOL)
     def check(loaded: dict) -> dict:
         from claimwatch import pipeline, settings
 
         return pipeline.check_batch(settings.load(), loaded["load_id"])
 
+    @task(pool=WAREHOUSE_POOL, outlets=[WAREHOUSE])
+    def publish(checked: dict) -> dict:
+        from claimwatch import pipeline, settings
+
+        # Analysts read the snapshot, never the warehouse the loads write.
+        return pipeline.publish_snapshot(settings.load())
+
     crawled = crawl(crawl_shard.expand(shard=plan_crawl()))
-    check(load(crawled, extract(crawled)))
+    publish(check(load(crawled, extract(crawled))))
 
 
 claimwatch_ingest()

@@ -38,6 +38,8 @@ _COLUMNS = {
                "cited"],
     "flags": ["doc_id", "kind", "detail"],
     "loads": ["load_id", "window_start", "fetches", "documents", "errors"],
+    "sources": ["name", "hosts", "seeds", "sitemaps", "feeds", "max_depth", "max_pages",
+                "delay_seconds", "crawl_every_weeks", "first_load_id", "last_load_id"],
 }
 # Natural keys used to deduplicate a batch before the merge (ON CONFLICT keeps the first row).
 _KEYS = {
@@ -96,7 +98,7 @@ def _read_jsonl(path: Path) -> list[dict]:
 
 
 def stage_batch(fetches_path: Path, analyses_path: Path, existing_groups: dict[str, str],
-                group_kinds: dict[str, str]) -> dict[str, list[dict]]:
+                group_kinds: dict[str, str], sources=()) -> dict[str, list[dict]]:
     """Turn the two batch files into rows per table (pure apart from reading the files)."""
     fetches, analyses = _read_jsonl(fetches_path), _read_jsonl(analyses_path)
     window = _utc((fetches or analyses or [{}])[0].get("window_start"))
@@ -131,9 +133,21 @@ def stage_batch(fetches_path: Path, analyses_path: Path, existing_groups: dict[s
         _stage_document(a, load_id, rows, groups, kinds)
     rows["term_variants"] = [{"normalized": k, "group_key": v} for k, v in sorted(groups.items())
                              if k not in existing_groups]
+    crawled = {f["source"] for f in fetches}
+    rows["sources"] = [_source_row(s, load_id) for s in sources if s.name in crawled]
     rows["loads"] = [{"load_id": load_id, "window_start": window, "fetches": len(fetches),
                       "documents": len(rows["documents"]), "errors": len(rows["errors"])}] if window else []
     return rows
+
+
+def _source_row(source, load_id: str) -> dict:
+    hosts = sorted({urlsplit(u).netloc.lower() for u in source.seeds + source.sitemaps + source.feeds})
+    return {"name": source.name, "hosts": hosts, "seeds": list(source.seeds),
+            "sitemaps": list(source.sitemaps), "feeds": list(source.feeds),
+            "max_depth": source.max_depth, "max_pages": source.max_pages,
+            "delay_seconds": float(source.delay_seconds),
+            "crawl_every_weeks": source.crawl_every_weeks, "first_load_id": load_id,
+            "last_load_id": load_id}
 
 
 def _stage_document(a: dict, load_id: str, rows: dict, groups: dict, kinds: dict) -> None:
@@ -191,11 +205,13 @@ def assign_group(normalized: str, kind: str, groups: dict[str, str], kinds: dict
     return target
 
 
-def load_batch(con: duckdb.DuckDBPyConnection, fetches_path: Path, analyses_path: Path) -> dict:
-    """Merge one batch in a single transaction; on any error nothing is changed."""
+def load_batch(con: duckdb.DuckDBPyConnection, fetches_path: Path, analyses_path: Path,
+               sources=()) -> dict:
+    """Merge one batch in a single transaction; on any error nothing is changed. `sources`:
+    the configured Source records, for the sources table."""
     existing = dict(con.execute("SELECT normalized, group_key FROM term_variants").fetchall())
     kinds = dict(con.execute("SELECT group_key, kind FROM term_groups").fetchall())
-    rows = stage_batch(Path(fetches_path), Path(analyses_path), existing, kinds)
+    rows = stage_batch(Path(fetches_path), Path(analyses_path), existing, kinds, sources)
     con.execute("BEGIN TRANSACTION")
     try:
         for name, columns in _COLUMNS.items():

@@ -69,3 +69,42 @@ def test_four_weeks_of_ingest_and_a_weekly_report(airflow_db, demo_env):
     before = _counts(warehouse)
     assert ingest.test(logical_date=WEEK_ENDS[-1]).state == DagRunState.SUCCESS
     assert _counts(warehouse) == before
+
+
+def test_an_analyst_session_on_the_snapshot_survives_a_full_load(airflow_db, demo_env):
+    """Issue 5: an analyst keeps a session open, querying all along, while the next week's
+    ingest (crawl → load → check → publish) runs. Neither waits for nor breaks the other."""
+    import threading
+
+    from airflow.utils.state import DagRunState
+
+    ingest = _bag().dags["claimwatch_ingest"]
+    assert ingest.test(logical_date=WEEK_ENDS[0]).state == DagRunState.SUCCESS
+    snapshot = demo_env / "data" / "warehouse-snapshot.duckdb"
+    session = duckdb.connect(str(snapshot), read_only=True)
+    query = "SELECT count(*) FROM v_fetch_log JOIN v_documents USING (url)"
+    before = session.execute(query).fetchone()[0]
+    answers, errors, done = [], [], threading.Event()
+
+    def analyst():
+        while not done.is_set():
+            try:
+                answers.append(session.execute(query).fetchone()[0])
+            except Exception as exc:  # any error here is the failure this test exists for
+                errors.append(exc)
+            done.wait(0.05)
+
+    worker = threading.Thread(target=analyst)
+    worker.start()
+    try:
+        run = ingest.test(logical_date=WEEK_ENDS[1])
+    finally:
+        done.set()
+        worker.join()
+    assert run.state == DagRunState.SUCCESS
+    assert errors == [] and len(answers) > 10
+    assert set(answers) == {before}  # the open session saw one consistent state throughout
+    session.close()
+    with duckdb.connect(str(snapshot), read_only=True) as fresh:  # a new session sees week 2
+        assert fresh.execute(query).fetchone()[0] > before
+        assert fresh.execute("SELECT count(DISTINCT week_start) FROM v_fetch_log").fetchone()[0] == 2

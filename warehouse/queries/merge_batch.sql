@@ -55,3 +55,10 @@ INSERT INTO claims BY NAME SELECT * FROM batch_claims;
 INSERT INTO document_flags BY NAME SELECT * FROM batch_flags;
 
 INSERT OR REPLACE INTO loads BY NAME SELECT * FROM batch_loads;
+
+INSERT INTO sources BY NAME SELECT * FROM batch_sources
+ON CONFLICT (name) DO UPDATE SET
+    hosts = excluded.hosts, seeds = excluded.seeds, sitemaps = excluded.sitemaps,
+    feeds = excluded.feeds, max_depth = excluded.max_depth, max_pages = excluded.max_pages,
+    delay_seconds = excluded.delay_seconds, crawl_every_weeks = excluded.crawl_every_weeks,
+    last_load_id = excluded.last_load_id;
