@@ -90,6 +90,43 @@ def cmd_crawl(args) -> int:
     return 0
 
 
+def cmd_reprocess(args) -> int:
+    """Re-analyse the archive with the current extractors; then republish the snapshot."""
+    from datetime import datetime, time, timezone
+
+    from claimwatch import pipeline, settings
+
+    conf = settings.load()
+    if not conf.warehouse_path.exists():
+        print(f"claimwatch reprocess: no warehouse at {conf.warehouse_path}", file=sys.stderr)
+        return 1
+    since = datetime.combine(args.since, time(), timezone.utc) if args.since else None
+    result = pipeline.reprocess(conf, since, force=args.all)
+    result["snapshot"] = pipeline.publish_snapshot(conf)["snapshot"]
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+def cmd_export(args) -> int:
+    """Hive-partitioned Parquet by week, from the analysts' snapshot."""
+    import duckdb
+
+    from claimwatch import settings
+    from warehouse.export import export_parquet
+
+    path = Path(args.database) if args.database else settings.load().snapshot_path
+    if not path.exists():
+        print(f"claimwatch export: no warehouse snapshot at {path}; run `make demo` first",
+              file=sys.stderr)
+        return 1
+    with duckdb.connect(str(path), read_only=True) as con:
+        counts = export_parquet(con, Path(args.to))
+    for view, rows in counts.items():
+        print(f"{view}: {rows} rows")
+    print(f"written to {Path(args.to).resolve()} (partitioned by week=YYYY-MM-DD)")
+    return 0
+
+
 def cmd_docs(args) -> int:
     from warehouse import docs
 
@@ -180,6 +217,18 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_crawl)
 
     sub.add_parser("migrate", help="apply warehouse migrations").set_defaults(func=cmd_migrate)
+    p = sub.add_parser("reprocess", help="re-analyse archived pages with the current extractors")
+    p.add_argument("--since", type=_date, help="only documents first seen on or after this date")
+    p.add_argument("--all", action="store_true",
+                   help="also documents already analysed by the current extractor version")
+    p.set_defaults(func=cmd_reprocess)
+
+    p = sub.add_parser("export", help="write the analyst views as Parquet, partitioned by week")
+    p.add_argument("--format", choices=["parquet"], default="parquet")
+    p.add_argument("--to", required=True, help="target folder (each view's folder is replaced)")
+    p.add_argument("--database", help="DuckDB file (default: the analysts' snapshot)")
+    p.set_defaults(func=cmd_export)
+
     p = sub.add_parser("docs", help="write docs/warehouse.md from the live schema")
     p.add_argument("--check", action="store_true", help="exit 1 when the file is stale")
     p.set_defaults(func=cmd_docs)

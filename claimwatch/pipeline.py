@@ -129,6 +129,17 @@ def check_batch(settings: Settings, load_id: str | None) -> dict:
         return check_load(con, load_id)
 
 
+def reprocess(settings: Settings, since: datetime | None = None, force: bool = False) -> dict:
+    """Re-analyse archived pages with the current extractor version (no crawling)."""
+    from crawler.warc import WarcArchive
+    from warehouse.db import connect, migrate
+    from warehouse.reprocess import reprocess as run
+
+    with connect(settings.warehouse_path) as con:
+        migrate(con)
+        return run(con, WarcArchive(settings.archive_dir).read_body, since, force)
+
+
 def publish_snapshot(settings: Settings) -> dict:
     """Copy the checked warehouse to the analysts' snapshot (warehouse/snapshot.py)."""
     from warehouse.db import connect

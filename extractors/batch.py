@@ -5,8 +5,8 @@ import json
 from pathlib import Path
 from typing import Callable
 
+import extractors
 from crawler.models import WITH_BODY
-from extractors import EXTRACTOR_VERSION
 from extractors.analyze import analyze_html
 from extractors.text import ExtractionError
 
@@ -53,7 +53,7 @@ def extract_run(fetches_path: Path, read_body: Callable[[tuple[str, int]], bytes
         if fetch["outcome"] != "fetched" and (fetch["final_url"], fetch["content_hash"]) in known:
             records.append({**_base(fetch), "unchanged": True})
         else:
-            records.append(_analyse(fetch, read_body))
+            records.append(analyse(fetch, read_body))
     tmp = out_path.with_suffix(".jsonl.tmp")
     with open(tmp, "w", encoding="utf-8") as fh:
         for record in records:
@@ -68,12 +68,14 @@ def extract_run(fetches_path: Path, read_body: Callable[[tuple[str, int]], bytes
 def _base(fetch: dict) -> dict:
     return {"url": fetch["final_url"], "source": fetch["source"],
             "content_hash": fetch["content_hash"], "fetched_at": fetch["fetched_at"],
-            "window_start": fetch["window_start"], "extractor_version": EXTRACTOR_VERSION,
+            "window_start": fetch["window_start"],
+            "extractor_version": extractors.EXTRACTOR_VERSION,  # read now: reprocess after a bump
             "warc_file": fetch["warc_file"], "warc_offset": fetch["warc_offset"],
             "analysis": None, "error": None}
 
 
-def _analyse(fetch: dict, read_body) -> dict:
+def analyse(fetch: dict, read_body) -> dict:
+    """One page fetch → an analysis record (its error recorded, never raised)."""
     record = _base(fetch)
     try:
         html = decode_body(read_body((fetch["warc_file"], fetch["warc_offset"])),

@@ -204,6 +204,10 @@ ABSOLUTE_SAFETY = caseless(
     hints=("safe", "harm", "addictive", "side", "natural", "hurt", "habit"))
 
 
+# Effects that are harms, not treatment: "kratom can cause nausea" claims no cure.
+_ADVERSE_EFFECTS = frozenset({"cause", "raise", "linked"})
+
+
 def evidence_flags(sentences: list[Sentence], claims: list[Claim],
                    sourced: set[int] = frozenset()) -> list[tuple[str, str]]:
     """(kind, detail) for uncited vague attributions, absolute safety claims, and disease
@@ -213,7 +217,8 @@ def evidence_flags(sentences: list[Sentence], claims: list[Claim],
     statuses, diseases = lexicons.regulatory_status()
     flags = list(dict.fromkeys(  # one flag per distinct claim, in text order
         ("disease_claim", f"{c.substance} → {c.effect} → {c.condition} ({statuses[c.substance]})")
-        for c in claims if c.substance in statuses and c.condition in diseases))
+        for c in claims if c.substance in statuses and c.condition in diseases
+        and c.effect not in _ADVERSE_EFFECTS))
     for sentence in sentences:
         m = VAGUE_ATTRIBUTION.search(sentence.text)
         if (m and sentence.text not in cited and sentence.paragraph not in sourced

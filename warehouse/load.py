@@ -100,7 +100,13 @@ def _read_jsonl(path: Path) -> list[dict]:
 def stage_batch(fetches_path: Path, analyses_path: Path, existing_groups: dict[str, str],
                 group_kinds: dict[str, str], sources=()) -> dict[str, list[dict]]:
     """Turn the two batch files into rows per table (pure apart from reading the files)."""
-    fetches, analyses = _read_jsonl(fetches_path), _read_jsonl(analyses_path)
+    return stage_records(_read_jsonl(fetches_path), _read_jsonl(analyses_path), existing_groups,
+                         group_kinds, sources)
+
+
+def stage_records(fetches: list[dict], analyses: list[dict], existing_groups: dict[str, str],
+                  group_kinds: dict[str, str], sources=()) -> dict[str, list[dict]]:
+    """Fetch and analysis records of one crawl window → rows per table (pure)."""
     window = _utc((fetches or analyses or [{}])[0].get("window_start"))
     load_id = load_id_for(window)
     rows: dict[str, list[dict]] = {name: [] for name in _COLUMNS}

@@ -9,7 +9,8 @@ def test_dags_import_without_errors():
 
     bag = DagBag(dag_folder=str(DAGS))
     assert bag.import_errors == {}
-    assert {"claimwatch_ingest", "claimwatch_report"} <= set(bag.dag_ids)
+    assert {"claimwatch_ingest", "claimwatch_report", "claimwatch_reprocess"} <= set(bag.dag_ids)
+    assert type(bag.dags["claimwatch_reprocess"].timetable).__name__ == "NullTimetable"  # manual only
 
 
 def test_dags_are_weekly_with_real_data_intervals_and_a_writer_pool():
@@ -18,7 +19,8 @@ def test_dags_are_weekly_with_real_data_intervals_and_a_writer_pool():
     bag = DagBag(dag_folder=str(DAGS))
     ingest = bag.dags["claimwatch_ingest"]
     writers = {t.task_id: t.pool for t in ingest.tasks}
-    assert writers["load"] == writers["check"] == "claimwatch_warehouse"
+    assert writers["load"] == writers["check"] == writers["publish"] == "claimwatch_warehouse"
+    assert {t.pool for t in bag.dags["claimwatch_reprocess"].tasks} == {"claimwatch_warehouse"}
     assert bag.dags["claimwatch_report"].get_task("report").pool == "claimwatch_warehouse"
     for dag in (ingest, bag.dags["claimwatch_report"]):
         assert dag.timetable.interval.days == 7  # not an empty CronTriggerTimetable interval

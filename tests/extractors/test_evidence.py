@@ -79,3 +79,9 @@ def test_disease_claims_about_unapproved_substances_are_flagged():
     flags = [d for k, d in evidence_flags(sentences, extract_claims(sentences)) if k == "disease_claim"]
     assert len(flags) == 1
     assert flags[0].startswith("kratom → treat → opioid withdrawal (no FDA-approved medical use")
+
+
+def test_harms_are_not_disease_claims():
+    sentences = split_sentences("Kratom can cause nausea. Kratom eases opioid withdrawal.")
+    flags = [d for k, d in evidence_flags(sentences, extract_claims(sentences)) if k == "disease_claim"]
+    assert len(flags) == 1 and "ease" in flags[0] and "nausea" not in flags[0]

@@ -6,7 +6,8 @@ from tests.conftest import page_html, write_batch
 from warehouse.load import LoadError, assign_group, load_batch
 
 TABLES = ["fetches", "pages", "documents", "document_sightings", "term_groups", "term_variants",
-          "term_mentions", "dosing_mentions", "claims", "document_flags", "loads", "extract_errors"]
+          "term_mentions", "dosing_mentions", "claims", "document_flags", "loads", "extract_errors",
+          "sources"]
 
 
 def snapshot(con) -> dict:
@@ -122,3 +123,58 @@ def test_recrawling_an_unchanged_window_keeps_the_first_fetch_times(tmp_path, wa
     after = snapshot(warehouse)
     assert after["document_sightings"] == before["document_sightings"]
     assert after["fetches"] == before["fetches"]
+
+
+def test_a_load_killed_mid_transaction_loses_nothing_and_a_rerun_completes(tmp_path):
+    """SIGKILL inside the load's transaction (after the merge, before COMMIT): the warehouse
+    reopens at the previous load; running the load again completes it."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import textwrap
+    import time
+    from pathlib import Path
+
+    from warehouse.db import connect, migrate
+
+    db = tmp_path / "warehouse.duckdb"
+    week1 = write_batch(tmp_path / "w1", [("https://fernleaf.example/a.html", page_html("vendor_blog.html"))],
+                        "2026-11-09T00:00:00+00:00")
+    week2 = write_batch(tmp_path / "w2", [("https://eastbrook.example/b.html", page_html("clinic_page.html")),
+                                         ("https://fernleaf.example/c.html", page_html("forum_thread.html"))],
+                        "2026-11-16T00:00:00+00:00")
+    with connect(db) as con:
+        migrate(con)
+        load_batch(con, *week1)
+        before = snapshot(con)
+    marker = tmp_path / "in-transaction"
+    root = Path(__file__).resolve().parents[2]
+    script = textwrap.dedent(f"""
+        import sys, time
+        sys.path.insert(0, {str(root)!r})
+        from pathlib import Path
+        import warehouse.load as load
+        from warehouse.db import connect
+        real = load.query_text
+        def slow(name):
+            if name == "sweep_known_terms":  # inside the transaction, after the merge
+                Path({str(marker)!r}).touch()
+                time.sleep(60)
+            return real(name)
+        load.query_text = slow
+        with connect({str(db)!r}) as con:
+            load.load_batch(con, Path({str(week2[0])!r}), Path({str(week2[1])!r}))
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", script])
+    deadline = time.monotonic() + 60
+    while not marker.exists() and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    assert marker.exists(), "the load never reached its transaction"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    with connect(db) as con:
+        assert snapshot(con) == before  # the killed load left no trace
+        result = load_batch(con, *week2)  # and a re-run completes it
+        assert result["documents"] == 2
+        assert con.execute("SELECT count(*) FROM loads").fetchone()[0] == 2
