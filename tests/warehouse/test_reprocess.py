@@ -116,3 +116,25 @@ def test_reprocess_command_republishes_the_snapshot(crawled_home, monkeypatch, c
     assert '"reanalysed": 4' in out and "snapshot" in out  # index, clinic, two blog versions
     with connect(conf.snapshot_path, read_only=True) as con:
         assert con.execute("SELECT DISTINCT extractor_version FROM v_documents").fetchall() == [("9.9.9-test",)]
+
+
+@pytest.mark.integration
+def test_reprocess_reanalyses_the_demo_archive_after_a_version_bump(demo_warehouse, tmp_path,
+                                                                    monkeypatch, capsys):
+    """The done-when of issue 5, on a copy of the session's demo home (data/ and its archive)."""
+    import json
+    import shutil
+
+    home = tmp_path / "home"
+    shutil.copytree(demo_warehouse.parents[1], home)
+    monkeypatch.setenv("CLAIMWATCH_HOME", str(home))
+    conf = settings.load()
+    before = _answers(conf)
+    with connect(conf.warehouse_path, read_only=True) as con:
+        documents = con.execute("SELECT count(*) FROM documents").fetchone()[0]
+    monkeypatch.setattr(extractors, "EXTRACTOR_VERSION", "9.9.9-test")
+    assert main(["reprocess"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["reanalysed"] == documents > 20 and result["windows"] == 4
+    assert result["failed"] == result["not_archived"] == 0
+    assert _answers(conf) == before
