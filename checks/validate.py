@@ -1,4 +1,6 @@
-"""Validate one loaded batch with Great Expectations and record the results in the warehouse."""
+"""Run Great Expectations suites over DataFrames, with severities from config/checks.yaml, and
+record results. checks/audit.py audits a staged batch before it is published; check_load
+re-checks a batch already loaded."""
 from __future__ import annotations
 
 import logging
@@ -10,7 +12,7 @@ import duckdb
 import pandas as pd
 import yaml
 
-from checks.suites import SUITES, expectations
+from checks.suites import SUITES, Context, expectations
 from warehouse.db import query_text
 
 CONFIG = Path(__file__).resolve().parents[1] / "config" / "checks.yaml"
@@ -30,11 +32,18 @@ class Result:
     success: bool
     unexpected_count: int | None
     detail: str
+    rows: tuple = ()  # DataFrame index labels of the rows that broke a row-level expectation
 
 
 @lru_cache(maxsize=1)
-def _severities() -> tuple[str, dict]:
+def _config() -> dict:
     data = yaml.safe_load(CONFIG.read_text(encoding="utf-8")) or {}
+    data.setdefault("plausible_max", {})
+    return data
+
+
+def _severities() -> tuple[str, dict]:
+    data = _config()
     return data.get("default_severity", "critical"), data.get("severity", {}) or {}
 
 
@@ -57,57 +66,78 @@ def _context():
     return ctx
 
 
-def validate_frame(suite: str, frame: pd.DataFrame) -> list[Result]:
-    """Run one suite over one DataFrame; an empty frame passes vacuously."""
+def validate_frame(suite: str, frame: pd.DataFrame, ctx: Context = Context()) -> list[Result]:
+    """Run one suite over one DataFrame; an empty frame passes vacuously (row counts aside)."""
     import great_expectations as gx
     import great_expectations.expectations as gxe
 
-    ctx = _context()
+    gx_ctx = _context()
     name = f"{suite}-{id(frame)}"
-    source = ctx.data_sources.add_or_update_pandas(name)
+    source = gx_ctx.data_sources.add_or_update_pandas(name)
     batch = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe(name)
     gx_suite = gx.ExpectationSuite(name=name)
-    for class_name, kwargs in expectations(suite):
+    for class_name, kwargs in expectations(suite, ctx):
         gx_suite.add_expectation(getattr(gxe, class_name)(**kwargs))
-    gx_suite = ctx.suites.add_or_update(gx_suite)
-    definition = ctx.validation_definitions.add_or_update(
+    gx_suite = gx_ctx.suites.add_or_update(gx_suite)
+    definition = gx_ctx.validation_definitions.add_or_update(
         gx.ValidationDefinition(name=name, data=batch, suite=gx_suite))
-    outcome = definition.run(batch_parameters={"dataframe": frame})
+    # COMPLETE: the index of every unexpected row, so the audit can quarantine exactly those.
+    outcome = definition.run(batch_parameters={"dataframe": frame},
+                             result_format={"result_format": "COMPLETE"})
     results = []
     for r in outcome.results:
         config = r.expectation_config
-        column = config.kwargs.get("column") or f"{config.kwargs.get('column_A')}>{config.kwargs.get('column_B')}"
+        kw = config.kwargs
+        column = (kw.get("column") or "+".join(kw.get("column_list") or [])
+                  or (f"{kw['column_A']}>{kw['column_B']}" if kw.get("column_A") else "table"))
         expectation = config.type
         details = r.result or {}
         results.append(Result(
             suite=suite, expectation=expectation, column=column,
             severity=severity_of(suite, expectation, column), success=bool(r.success),
             unexpected_count=details.get("unexpected_count"),
-            detail=str(details.get("partial_unexpected_list", ""))[:500] if not r.success else ""))
-    ctx.validation_definitions.delete(name)
-    ctx.suites.delete(name)
-    ctx.data_sources.delete(name)
+            detail=_detail(details) if not r.success else "",
+            rows=tuple(details.get("unexpected_index_list") or ()) if not r.success else ()))
+    gx_ctx.validation_definitions.delete(name)
+    gx_ctx.suites.delete(name)
+    gx_ctx.data_sources.delete(name)
     return results
+
+
+def _detail(details: dict) -> str:
+    if "partial_unexpected_list" in details:
+        return str(details["partial_unexpected_list"][:20])[:500]
+    return f"observed {details.get('observed_value')}"[:500]
 
 
 def check_load(con: duckdb.DuckDBPyConnection, load_id: str) -> dict:
     """Validate every table of one load, store the results, and raise on a critical failure."""
+    from checks.suites import NEAR_EMPTY_CHARS
+
     all_results = []
+    window = con.execute("SELECT window_start FROM loads WHERE load_id = ?", [load_id]).fetchone()
+    trailing = [r[0] for r in con.execute(query_text("select_trailing_volume"), [window[0]]).fetchall()] \
+        if window else []
+    ctx = Context(trailing_pages=tuple(trailing))  # fetch times were checked before publishing
     con.execute("BEGIN TRANSACTION")
     try:
         for suite in SUITES:
-            frame = con.execute(query_text(f"select_batch_{suite}"), [load_id]).df()
-            results = validate_frame(suite, frame)
+            params = [load_id, NEAR_EMPTY_CHARS] if suite == "hosts" else [load_id]
+            frame = con.execute(query_text(f"select_batch_{suite}"), params).df()
+            if suite == "dosing":
+                frame["plausible_max"] = frame["unit"].map(_config()["plausible_max"])
+            results = validate_frame(suite, frame, ctx)
             all_results += results
             run_id = f"{load_id}:{suite}"
             failed = sum(not r.success for r in results)
             con.execute("DELETE FROM check_results WHERE check_run_id = ?", [run_id])
             con.execute("INSERT OR REPLACE INTO check_runs VALUES (?, ?, ?, ?, ?, ?, ?)",
                         [run_id, load_id, suite, len(frame), failed == 0, len(results), failed])
-            con.executemany(
-                "INSERT OR REPLACE INTO check_results VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [[run_id, r.expectation, r.column, r.severity, r.success, r.unexpected_count,
-                  r.detail] for r in results])
+            if results:  # a suite may have nothing to check yet (volume without history)
+                con.executemany(
+                    "INSERT OR REPLACE INTO check_results VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [[run_id, r.expectation, r.column, r.severity, r.success, r.unexpected_count,
+                      r.detail] for r in results])
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

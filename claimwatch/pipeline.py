@@ -2,7 +2,7 @@
 small dicts (paths and counts) fit for XCom. Callable without Airflow."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 from claimwatch.settings import Settings
@@ -104,11 +104,11 @@ def migrate_warehouse(settings: Settings) -> list[str]:
         return migrate(con)
 
 
-def load_window(settings: Settings, fetches_path: str, analyses_path: str) -> dict:
-    from warehouse.db import connect, migrate
-    from warehouse.load import load_batch
-
+def stage_window(settings: Settings, fetches_path: str, analyses_path: str) -> dict:
+    """Write–audit–publish, the write: the batch into the warehouse's staging schema."""
     from crawler.sources import SourcesError, load_sources
+    from warehouse.db import connect, migrate
+    from warehouse.load import stage
 
     try:
         sources = load_sources(settings.sources_path)
@@ -116,7 +116,36 @@ def load_window(settings: Settings, fetches_path: str, analyses_path: str) -> di
         sources = []  # the file changed since the crawl: the batch still loads
     with connect(settings.warehouse_path) as con:
         migrate(con)
-        return load_batch(con, Path(fetches_path), Path(analyses_path), sources)
+        return stage(con, Path(fetches_path), Path(analyses_path), sources)
+
+
+def audit_batch(settings: Settings) -> dict:
+    """The audit: Great Expectations on the staged batch; quarantine; block on critical."""
+    from checks.audit import audit_staged
+    from warehouse.db import connect
+
+    with connect(settings.warehouse_path) as con:
+        # The audit's own time bounds "fetched in the future"; it is not a window.
+        return audit_staged(con, datetime.now(timezone.utc).replace(tzinfo=None))
+
+
+def publish_batch(settings: Settings) -> dict:
+    """The publish: merge the audited batch (one transaction), then the analysts' snapshot."""
+    from warehouse.db import connect
+    from warehouse.load import merge_staged
+    from warehouse.snapshot import publish
+
+    with connect(settings.warehouse_path) as con:
+        merged = merge_staged(con)
+        return {**merged, **publish(con, settings.snapshot_path)}
+
+
+def load_window(settings: Settings, fetches_path: str, analyses_path: str) -> dict:
+    """Stage, audit and publish one batch in one call (the CLI and tests; the DAG runs the
+    three as tasks)."""
+    staged = stage_window(settings, fetches_path, analyses_path)
+    audited = audit_batch(settings)
+    return {**publish_batch(settings), "load_id": staged["load_id"], "audit": audited}
 
 
 def check_batch(settings: Settings, load_id: str | None) -> dict:

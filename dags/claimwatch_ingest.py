@@ -1,7 +1,9 @@
 """
 ### claimwatch_ingest
 Crawls the configured sources for the run's data interval, extracts text, terms, dosing and
-claims, loads the batch into DuckDB and validates it with Great Expectations.
+claims, then write–audit–publish: stages the batch in DuckDB, audits it with Great
+Expectations (quarantining bad rows; a critical failure blocks the batch), and merges it and
+refreshes the analysts' snapshot only when it passes.
 
 Stages live in importable packages (`crawler`, `extractors`, `warehouse`, `checks`); each task
 is a few lines. XCom carries paths and counts. The crawl is sharded by host with dynamic task
@@ -66,27 +68,28 @@ def claimwatch_ingest():
 
         return pipeline.extract_window(settings.load(), crawled["path"])
 
+    # Write–audit–publish: the batch is staged, audited with Great Expectations, and only then
+    # merged where analysts can see it (and copied to their snapshot).
     @task(pool=WAREHOUSE_POOL)
-    def load(crawled: dict, extracted: dict) -> dict:
+    def stage(crawled: dict, extracted: dict) -> dict:
         from claimwatch import pipeline, settings
 
-        return pipeline.load_window(settings.load(), crawled["path"], extracted["path"])
+        return pipeline.stage_window(settings.load(), crawled["path"], extracted["path"])
 
     @task(pool=WAREHOUSE_POOL)
-    def check(loaded: dict) -> dict:
+    def audit(staged: dict) -> dict:
         from claimwatch import pipeline, settings
 
-        return pipeline.check_batch(settings.load(), loaded["load_id"])
+        return pipeline.audit_batch(settings.load())  # raises on a critical failure
 
     @task(pool=WAREHOUSE_POOL, outlets=[WAREHOUSE])
-    def publish(checked: dict) -> dict:
+    def publish(audited: dict) -> dict:
         from claimwatch import pipeline, settings
 
-        # Analysts read the snapshot, never the warehouse the loads write.
-        return pipeline.publish_snapshot(settings.load())
+        return pipeline.publish_batch(settings.load())
 
     crawled = crawl(crawl_shard.expand(shard=plan_crawl()))
-    publish(check(load(crawled, extract(crawled))))
+    publish(audit(stage(crawled, extract(crawled))))
 
 
 claimwatch_ingest()

@@ -30,7 +30,7 @@ def write_batch(run_dir: Path, pages: list[tuple[str, str]], window_start: str,
         bodies[digest] = body
         fetches.append({
             "source": "fixtures", "url": url, "final_url": url, "kind": "page",
-            "fetched_at": fetched_at or window_start, "window_start": window_start,
+            "fetched_at": fetched_at or _crawl_time(window_start), "window_start": window_start,
             "status": 200, "content_type": "text/html", "content_hash": digest,
             "size": len(body), "etag": None, "last_modified": None, "outcome": "fetched",
             "error": None, "redirects": [], "run_id": "fixtures", "elapsed_ms": 5,
@@ -43,6 +43,14 @@ def write_batch(run_dir: Path, pages: list[tuple[str, str]], window_start: str,
     # Bodies by WARC pointer, as crawler.warc.WarcArchive.read_body serves them.
     extract_run(fetches_path, lambda pointer: bodies[pointer[0][9:-8]], analyses_path)
     return fetches_path, analyses_path
+
+
+def _crawl_time(window_start: str) -> str:
+    """When a window's crawl plausibly ran: after its week, once the fixture pages (dated up
+    to late November 2026) were published."""
+    from datetime import datetime, timedelta
+    start = datetime.fromisoformat(window_start)
+    return max(start + timedelta(days=7), datetime.fromisoformat("2026-11-23T06:00:00+00:00")).isoformat()
 
 
 @pytest.fixture
@@ -63,11 +71,11 @@ def two_week_warehouse(tmp_path, warehouse):
 
     week1 = write_batch(tmp_path / "w1", [
         ("https://fernleaf.example/blog/quiet-evenings.html", page_html("vendor_blog.html"))],
-        "2026-11-16T00:00:00+00:00", "2026-11-17T09:00:00+00:00")
+        "2026-11-16T00:00:00+00:00", "2026-11-22T09:00:00+00:00")
     week2 = write_batch(tmp_path / "w2", [
         ("https://harborlights.example/t/evenings.html", page_html("forum_thread.html")),
         ("https://eastbrook.example/sleep.html", page_html("clinic_page.html"))],
-        "2026-11-23T00:00:00+00:00", "2026-11-24T09:00:00+00:00")
+        "2026-11-23T00:00:00+00:00", "2026-11-27T09:00:00+00:00")
     load_batch(warehouse, *week1)
     load_batch(warehouse, *week2)
     return warehouse

@@ -211,29 +211,84 @@ def assign_group(normalized: str, kind: str, groups: dict[str, str], kinds: dict
     return target
 
 
-def load_batch(con: duckdb.DuckDBPyConnection, fetches_path: Path, analyses_path: Path,
-               sources=()) -> dict:
-    """Merge one batch in a single transaction; on any error nothing is changed. `sources`:
-    the configured Source records, for the sources table."""
+# Staged relation → the table it merges into (their columns match, so staging has its types).
+TARGETS = {"fetches": "fetches", "pages": "pages", "documents": "documents",
+           "sightings": "document_sightings", "errors": "extract_errors",
+           "term_mentions": "term_mentions", "term_groups": "term_groups",
+           "term_variants": "term_variants", "dosing": "dosing_mentions", "claims": "claims",
+           "flags": "document_flags", "loads": "loads", "sources": "sources"}
+
+
+def stage(con: duckdb.DuckDBPyConnection, fetches_path: Path, analyses_path: Path,
+          sources=()) -> dict:
+    """Write: the batch into schema staging (staging.batch_<relation>), deduplicated on natural
+    keys, typed like its target table. Analysts never see staging; replaces an earlier stage."""
     existing = dict(con.execute("SELECT normalized, group_key FROM term_variants").fetchall())
     kinds = dict(con.execute("SELECT group_key, kind FROM term_groups").fetchall())
     rows = stage_batch(Path(fetches_path), Path(analyses_path), existing, kinds, sources)
     con.execute("BEGIN TRANSACTION")
     try:
+        con.execute("CREATE SCHEMA IF NOT EXISTS staging")
         for name, columns in _COLUMNS.items():
             frame = pd.DataFrame(rows[name], columns=columns)
             if name in _KEYS:
                 frame = frame.drop_duplicates(subset=_KEYS[name], keep="first")
-            con.register(f"batch_{name}", frame)
-        con.execute(query_text("merge_batch"))
-        con.execute(query_text("sweep_known_terms"))
+            con.register("staging_frame", frame)
+            con.execute(f"CREATE OR REPLACE TABLE staging.batch_{name} AS "
+                        f"SELECT {', '.join(columns)} FROM {TARGETS[name]} LIMIT 0")
+            con.execute(f"INSERT INTO staging.batch_{name} BY NAME SELECT * FROM staging_frame")
+            con.unregister("staging_frame")
         con.execute("COMMIT")
     except Exception as exc:
         con.execute("ROLLBACK")
-        raise LoadError(f"load of {analyses_path} failed, nothing changed: {exc}") from exc
-    finally:
-        for name in _COLUMNS:
-            con.unregister(f"batch_{name}")
+        raise LoadError(f"staging {analyses_path} failed, nothing changed: {exc}") from exc
     return {"load_id": rows["loads"][0]["load_id"] if rows["loads"] else None,
             "documents": len(rows["documents"]), "fetches": len(rows["fetches"]),
             "errors": len(rows["errors"])}
+
+
+def staged_load_id(con) -> str | None:
+    if not _staging_exists(con):
+        return None
+    row = con.execute("SELECT load_id FROM staging.batch_loads").fetchone()
+    return row[0] if row else None
+
+
+def _staging_exists(con) -> bool:
+    return bool(con.execute("""SELECT count(*) FROM duckdb_tables()
+                               WHERE schema_name = 'staging' AND table_name = 'batch_loads'""").fetchone()[0])
+
+
+def merge_staged(con: duckdb.DuckDBPyConnection) -> dict:
+    """Publish: merge the (audited) staged batch into the warehouse in one transaction, then
+    drop the staging tables. A kill before COMMIT leaves the warehouse and the stage as they
+    were, so a re-run completes it."""
+    if not _staging_exists(con):
+        raise LoadError("nothing staged: run the stage (and audit) first")
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for name in _COLUMNS:
+            con.execute(f"CREATE OR REPLACE TEMP VIEW batch_{name} AS SELECT * FROM staging.batch_{name}")
+        counts = con.execute("""SELECT (SELECT count(*) FROM batch_documents),
+                                       (SELECT count(*) FROM batch_fetches),
+                                       (SELECT count(*) FROM batch_errors),
+                                       (SELECT any_value(load_id) FROM batch_loads)""").fetchone()
+        con.execute(query_text("merge_batch"))
+        con.execute(query_text("sweep_known_terms"))
+        for name in _COLUMNS:
+            con.execute(f"DROP VIEW batch_{name}")
+            con.execute(f"DROP TABLE staging.batch_{name}")
+        con.execute("COMMIT")
+    except Exception as exc:
+        con.execute("ROLLBACK")
+        raise LoadError(f"merge of the staged batch failed, nothing changed: {exc}") from exc
+    return {"load_id": counts[3], "documents": counts[0], "fetches": counts[1], "errors": counts[2]}
+
+
+def load_batch(con: duckdb.DuckDBPyConnection, fetches_path: Path, analyses_path: Path,
+               sources=()) -> dict:
+    """Stage and merge one batch without an audit (tests, tools). The pipeline audits in
+    between: claimwatch.pipeline.load_window."""
+    staged = stage(con, fetches_path, analyses_path, sources)
+    merged = merge_staged(con)
+    return {**merged, "load_id": staged["load_id"]}

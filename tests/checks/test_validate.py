@@ -43,5 +43,5 @@ def test_warning_severity_is_reported_but_does_not_fail(two_week_warehouse):
 
 
 def test_empty_frames_pass_vacuously():
-    frame = pd.DataFrame({"sentence": [], "substance": [], "effect": []})
+    frame = pd.DataFrame({"sentence": [], "substance": [], "effect": [], "condition": []})
     assert all(r.success for r in validate_frame("claims", frame))

@@ -67,7 +67,9 @@ def test_a_second_crawl_of_unchanged_pages_is_conditional_and_analyses_nothing(
 
         server.routes["/blog.html"] = with_etag(blog, '"b1"')
         server.route("/clinic.html", clinic)  # no validators: same bytes → duplicate
-        server.route("/index.html", '<a href="/blog.html">b</a> <a href="/clinic.html">c</a>')
+        server.route("/index.html", "<html><body><main><p>Our evening notes: a blog post on "
+                     "routines and a clinic page on sleep, both worth a read this week.</p>"
+                     '<a href="/blog.html">b</a> <a href="/clinic.html">c</a></main></body></html>')
         sources = tmp_path / "sources.yaml"
         sources.write_text(f"""sources:
   - name: local

@@ -19,7 +19,9 @@ def test_dags_are_weekly_with_real_data_intervals_and_a_writer_pool():
     bag = DagBag(dag_folder=str(DAGS))
     ingest = bag.dags["claimwatch_ingest"]
     writers = {t.task_id: t.pool for t in ingest.tasks}
-    assert writers["load"] == writers["check"] == writers["publish"] == "claimwatch_warehouse"
+    assert writers["stage"] == writers["audit"] == writers["publish"] == "claimwatch_warehouse"
+    order = [t.task_id for t in ingest.topological_sort()]
+    assert order.index("extract") < order.index("stage") < order.index("audit") < order.index("publish")
     assert {t.pool for t in bag.dags["claimwatch_reprocess"].tasks} == {"claimwatch_warehouse"}
     assert bag.dags["claimwatch_report"].get_task("report").pool == "claimwatch_warehouse"
     for dag in (ingest, bag.dags["claimwatch_report"]):

@@ -1,2 +1,3 @@
--- select_batch_documents: one row per document seen in load $1.
-SELECT d.* FROM documents d JOIN document_sightings s USING (doc_id) WHERE s.load_id = $1
+-- select_batch_documents: one row per document seen in load $1, with the date it was fetched.
+SELECT d.*, s.fetched_at::DATE AS fetched_date
+FROM documents d JOIN document_sightings s USING (doc_id) WHERE s.load_id = $1

@@ -1,0 +1,2 @@
+-- select_staged_claims: one row per staged claim.
+SELECT * FROM staging.batch_claims

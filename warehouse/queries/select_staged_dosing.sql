@@ -1,0 +1,2 @@
+-- select_staged_dosing: one row per staged dosing mention.
+SELECT * FROM staging.batch_dosing

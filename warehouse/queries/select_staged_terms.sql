@@ -1,0 +1,2 @@
+-- select_staged_terms: one row per staged term mention.
+SELECT * FROM staging.batch_term_mentions
