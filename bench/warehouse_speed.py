@@ -14,7 +14,6 @@ import json
 import random
 import re
 import resource
-import shutil
 import statistics
 import threading
 import time
@@ -284,7 +283,7 @@ def bench_load(workdir: Path, mention_rows: int, timeout: float) -> None:
         rate = f"{rows / r['total']:,.0f}" if not r["error"] else "—"
         print(f"| {name} | {r['total']:.1f} | {r['stage']:.1f} | {r['merge']:.1f} "
               f"| {r['sweep']:.1f} | {r['other']:.1f} | {rate} | {result} |")
-    same = after_first == after_second
+    same = after_first == after_second if second else "not tested (no re-load)"
     print(f"\nRows after load: {loaded:,} mention rows, of which {swept:,} term_mentions the "
           f"sweep added; "
           f"re-load idempotent (all table counts identical): **{same}**. "
@@ -427,7 +426,7 @@ def cookbook_queries() -> list[tuple[str, str]]:
     if not COOKBOOK.exists():
         return []
     out, heading = [], "docs/queries.md"
-    for match in re.finditer(r"^(#+ .*)$|^```sql\s*\n(.*?)^```", COOKBOOK.read_text(encoding="utf-8"),
+    for match in re.finditer(r"^(#+ [^\n]*)$|^```sql\s*\n(.*?)^```", COOKBOOK.read_text(encoding="utf-8"),
                              re.M | re.S):
         if match.group(1):
             heading = match.group(1).lstrip("#").strip()
@@ -436,15 +435,23 @@ def cookbook_queries() -> list[tuple[str, str]]:
     return out
 
 
-def time_query(con, sql: str, params: list, runs: int, slow: float) -> tuple[str, str]:
+def time_query(con, sql: str, params: list, runs: int, slow: float,
+               timeout: float) -> tuple[str, str]:
     """Median of `runs` timed runs after one warm-up, as (seconds, note). A query whose warm-up
-    takes longer than `slow` s is timed once only: its miss is clear and the budget is short."""
+    takes longer than `slow` s is timed once only: its miss is clear and the budget is short.
+    One still running after `timeout` s is interrupted, so a runaway query cannot stall the rest."""
+    timer = threading.Timer(timeout, con.interrupt)
+    timer.start()
     try:
         t0 = time.perf_counter()
         con.execute(sql, params).fetchall()
         warm = time.perf_counter() - t0
     except Exception as exc:  # the cookbook may hold work in progress
+        if "Interrupt" in str(exc):
+            return f"> {timeout:.0f}", "interrupted (timeout)"
         return "—", f"error: {type(exc).__name__}: {str(exc).splitlines()[0][:80]}"
+    finally:
+        timer.cancel()
     if warm > slow:
         return f"{warm:.2f}", "single run (slow)"
     times = []
@@ -456,7 +463,7 @@ def time_query(con, sql: str, params: list, runs: int, slow: float) -> tuple[str
 
 
 def bench_queries(workdir: Path, documents: int, mentions: int, runs: int, slow: float,
-                  explain: float) -> None:
+                  explain: float, timeout: float) -> None:
     from warehouse.db import QUERIES, connect, create_views, migrate, view_names
 
     db_path = workdir / "views.duckdb"
@@ -483,8 +490,11 @@ def bench_queries(workdir: Path, documents: int, mentions: int, runs: int, slow:
     slow_ones = []
 
     def report(name, form, sql, params=()):
-        seconds, note = time_query(con, sql, list(params), runs, slow)
+        seconds, note = time_query(con, sql, list(params), runs, slow, timeout)
         rows = "—"
+        if seconds.startswith(">"):
+            print(f"| {name} | {form} | — | {seconds} | **no** | {note} |", flush=True)
+            return
         if seconds != "—":
             rows = f"{con.execute(f'SELECT count(*) FROM ({sql})', list(params)).fetchone()[0]:,}" \
                 if not sql.lstrip().lower().startswith("select count(*)") else \
@@ -508,7 +518,7 @@ def bench_queries(workdir: Path, documents: int, mentions: int, runs: int, slow:
     if not cookbook:
         print(f"| docs/queries.md | — | — | — | — | {'absent' if not COOKBOOK.exists() else 'no sql blocks'}: skipped |")
     for heading, sql in cookbook:
-        params = [week] if "$1" in sql or "?" in sql else []
+        params = [week] if "$1" in sql else []  # the cookbook sets its dates in a params CTE
         report(f"cookbook: {heading}", "as written", sql, params)
     print(f"\nPeak RSS: {peak_rss_mib():,.0f} MiB.")
     if slow_ones:
@@ -531,6 +541,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--slow", type=float, default=20,
                         help="time a query once only when its warm-up exceeds this many seconds")
+    parser.add_argument("--query-timeout", type=float, default=120,
+                        help="interrupt a query still running after this many seconds")
     parser.add_argument("--explain", type=float, default=1.0,
                         help="save EXPLAIN ANALYZE of queries at least this slow")
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/claimwatch-warehouse-bench"))
@@ -544,7 +556,7 @@ def main() -> None:
         bench_load(args.workdir, args.load_mentions, args.load_timeout)
     if not args.skip_queries:
         bench_queries(args.workdir, args.documents, args.mentions, args.runs, args.slow,
-                      args.explain)
+                      args.explain, args.query_timeout)
 
 
 if __name__ == "__main__":

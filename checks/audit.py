@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -44,16 +45,19 @@ def context_for(con, window_start: datetime, audited_at: datetime) -> Context:
     return Context(window_start=window_start, audited_at=audited_at, trailing_pages=tuple(trailing))
 
 
-def audit_staged(con: duckdb.DuckDBPyConnection, audited_at: datetime) -> dict:
+def audit_staged(con: duckdb.DuckDBPyConnection, audited_at: datetime,
+                 docs_dir: Path | None = None) -> dict:
     """Audit the staged batch. `audited_at` (naive UTC) bounds "not in the future": it is the
-    moment of the audit, an observation, not the batch's window."""
+    moment of the audit, an observation, not the batch's window. With `docs_dir`, the GX Data
+    Docs site there is updated."""
     row = con.execute("SELECT load_id, window_start FROM staging.batch_loads").fetchone()
     if row is None:
         return {"evaluated": 0, "failed": 0, "warnings": 0, "quarantined": 0}
     load_id, window_start = row
     ctx = context_for(con, window_start, audited_at)
     frames = staged_frames(con, window_start)
-    results = {suite: validate_frame(suite, frames[suite], ctx) for suite in SUITES}
+    results = {suite: validate_frame(suite, frames[suite], ctx, docs_dir, label=f"{load_id}:")
+               for suite in SUITES}
     flat = [r for rs in results.values() for r in rs]
     critical = [r for r in flat if not r.success and r.severity == "critical"]
     warnings = [r for r in flat if not r.success and r.severity != "critical"]

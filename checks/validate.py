@@ -66,13 +66,15 @@ def _context():
     return ctx
 
 
-def validate_frame(suite: str, frame: pd.DataFrame, ctx: Context = Context()) -> list[Result]:
-    """Run one suite over one DataFrame; an empty frame passes vacuously (row counts aside)."""
+def validate_frame(suite: str, frame: pd.DataFrame, ctx: Context = Context(),
+                   docs_dir: Path | None = None, label: str = "") -> list[Result]:
+    """Run one suite over one DataFrame; an empty frame passes vacuously (row counts aside).
+    With `docs_dir`, the run also updates the GX Data Docs site there (index.html)."""
     import great_expectations as gx
     import great_expectations.expectations as gxe
 
     gx_ctx = _context()
-    name = f"{suite}-{id(frame)}"
+    name = f"{label}{suite}" if label else f"{suite}-{id(frame)}"
     source = gx_ctx.data_sources.add_or_update_pandas(name)
     batch = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe(name)
     gx_suite = gx.ExpectationSuite(name=name)
@@ -82,8 +84,17 @@ def validate_frame(suite: str, frame: pd.DataFrame, ctx: Context = Context()) ->
     definition = gx_ctx.validation_definitions.add_or_update(
         gx.ValidationDefinition(name=name, data=batch, suite=gx_suite))
     # COMPLETE: the index of every unexpected row, so the audit can quarantine exactly those.
-    outcome = definition.run(batch_parameters={"dataframe": frame},
-                             result_format={"result_format": "COMPLETE"})
+    if docs_dir is None:
+        outcome = definition.run(batch_parameters={"dataframe": frame},
+                                 result_format={"result_format": "COMPLETE"})
+    else:
+        _docs_site(gx_ctx, Path(docs_dir))
+        checkpoint = gx_ctx.checkpoints.add_or_update(gx.Checkpoint(
+            name=name, validation_definitions=[definition], result_format={"result_format": "COMPLETE"},
+            actions=[gx.checkpoint.UpdateDataDocsAction(name="docs", site_names=["claimwatch"])]))
+        run = checkpoint.run(batch_parameters={"dataframe": frame})
+        outcome = next(iter(run.run_results.values()))
+        gx_ctx.checkpoints.delete(name)
     results = []
     for r in outcome.results:
         config = r.expectation_config
@@ -102,6 +113,18 @@ def validate_frame(suite: str, frame: pd.DataFrame, ctx: Context = Context()) ->
     gx_ctx.suites.delete(name)
     gx_ctx.data_sources.delete(name)
     return results
+
+
+def _docs_site(gx_ctx, docs_dir: Path) -> None:
+    """The Data Docs site (once per process): static HTML analysts can open, at
+    data/quality/index.html; the weekly report links to it."""
+    if "claimwatch" in (gx_ctx.get_site_names() or []):
+        return
+    gx_ctx.add_data_docs_site(site_name="claimwatch", site_config={
+        "class_name": "SiteBuilder",
+        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        "store_backend": {"class_name": "TupleFilesystemStoreBackend",
+                          "base_directory": str(docs_dir.resolve())}})
 
 
 def _detail(details: dict) -> str:

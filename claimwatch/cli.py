@@ -107,6 +107,26 @@ def cmd_reprocess(args) -> int:
     return 0
 
 
+def cmd_rules(args) -> int:
+    """Re-run the claim rules over past weeks (after editing config/rules.yaml)."""
+    from datetime import datetime, time, timezone
+
+    from checks.rules import RulesError
+    from claimwatch import pipeline, settings
+
+    conf = settings.load()
+    if not conf.warehouse_path.exists():
+        print(f"claimwatch rules: no warehouse at {conf.warehouse_path}", file=sys.stderr)
+        return 1
+    since = datetime.combine(args.since, time(), timezone.utc) if args.since else None
+    try:
+        print(json.dumps(pipeline.run_rules(conf, since), indent=2, default=str))
+    except RulesError as exc:
+        print(f"claimwatch rules: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def cmd_export(args) -> int:
     """Hive-partitioned Parquet by week, from the analysts' snapshot."""
     import duckdb
@@ -222,6 +242,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--all", action="store_true",
                    help="also documents already analysed by the current extractor version")
     p.set_defaults(func=cmd_reprocess)
+
+    p = sub.add_parser("rules", help="re-run the claim rules of config/rules.yaml over past weeks")
+    p.add_argument("--since", type=_date, help="only documents first seen on or after this date")
+    p.set_defaults(func=cmd_rules)
 
     p = sub.add_parser("export", help="write the analyst views as Parquet, partitioned by week")
     p.add_argument("--format", choices=["parquet"], default="parquet")

@@ -126,7 +126,8 @@ def audit_batch(settings: Settings) -> dict:
 
     with connect(settings.warehouse_path) as con:
         # The audit's own time bounds "fetched in the future"; it is not a window.
-        return audit_staged(con, datetime.now(timezone.utc).replace(tzinfo=None))
+        return audit_staged(con, datetime.now(timezone.utc).replace(tzinfo=None),
+                            settings.quality_dir)
 
 
 def publish_batch(settings: Settings) -> dict:
@@ -135,9 +136,14 @@ def publish_batch(settings: Settings) -> dict:
     from warehouse.load import merge_staged
     from warehouse.snapshot import publish
 
+    from checks.rules import evaluate
+
     with connect(settings.warehouse_path) as con:
         merged = merge_staged(con)
-        return {**merged, **publish(con, settings.snapshot_path)}
+        seen = [r[0] for r in con.execute("SELECT doc_id FROM document_sightings WHERE load_id = ?",
+                                          [merged["load_id"]]).fetchall()]
+        rules = evaluate(con, doc_ids=seen) if seen else {"flags": 0}
+        return {**merged, "rule_flags": rules["flags"], **publish(con, settings.snapshot_path)}
 
 
 def load_window(settings: Settings, fetches_path: str, analyses_path: str) -> dict:
@@ -167,6 +173,19 @@ def reprocess(settings: Settings, since: datetime | None = None, force: bool = F
     with connect(settings.warehouse_path) as con:
         migrate(con)
         return run(con, WarcArchive(settings.archive_dir).read_body, since, force)
+
+
+def run_rules(settings: Settings, since: datetime | None = None) -> dict:
+    """Re-run the claim rules (config/rules.yaml) over documents first seen since `since`,
+    then republish the snapshot: a retuned rule reaches past weeks without recrawling."""
+    from checks.rules import evaluate
+    from warehouse.db import connect, migrate
+    from warehouse.snapshot import publish
+
+    with connect(settings.warehouse_path) as con:
+        migrate(con)
+        result = evaluate(con, since=since)
+        return {**result, **publish(con, settings.snapshot_path)}
 
 
 def publish_snapshot(settings: Settings) -> dict:
@@ -206,6 +225,7 @@ def report_for(settings: Settings, interval_end: datetime, smtp=None) -> dict:
         migrate(con)
         ensure_week_ready(con, week)
         data, message, html_path = build_report(
-            con, week, settings.reports_dir, settings.report_from, settings.report_to)
+            con, week, settings.reports_dir, settings.report_from, settings.report_to,
+            quality_docs=settings.quality_dir / "index.html")
         result = deliver(con, data, message, html_path, settings.outbox_dir, smtp)
     return {"week_start": week.isoformat(), **result}

@@ -43,6 +43,11 @@ class Settings:
         return self.warehouse_path.with_name(self.warehouse_path.stem + "-snapshot.duckdb")
 
     @property
+    def quality_dir(self) -> Path:
+        """The Great Expectations Data Docs site (index.html)."""
+        return self.data_dir / "quality"
+
+    @property
     def crawl_state_path(self) -> Path:
         return self.data_dir / "crawl_state.sqlite"
 

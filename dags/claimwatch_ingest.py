@@ -76,7 +76,11 @@ def claimwatch_ingest():
 
         return pipeline.stage_window(settings.load(), crawled["path"], extracted["path"])
 
-    @task(pool=WAREHOUSE_POOL)
+    def alert(context):  # imported when it fires, not when the scheduler parses this file
+        from claimwatch.airflow_support import alert_on_failure
+        alert_on_failure(context)
+
+    @task(pool=WAREHOUSE_POOL, on_failure_callback=alert)
     def audit(staged: dict) -> dict:
         from claimwatch import pipeline, settings
 

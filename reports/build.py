@@ -13,9 +13,12 @@ from reports.render import charts, data_uris, render_html
 
 
 def build_report(con: duckdb.DuckDBPyConnection, week_start: date, reports_dir: Path,
-                 sender: str, recipients: tuple[str, ...], tz: str = "UTC"):
+                 sender: str, recipients: tuple[str, ...], tz: str = "UTC",
+                 quality_docs: Path | None = None):
     """Write data/reports/<YYYY>-W<ww>.html and return (data, message, html path)."""
     data = build_report_data(con, week_start)
+    if quality_docs is not None and quality_docs.exists():
+        data.quality_docs = quality_docs.resolve().as_uri()
     pngs = charts(data)
     reports_dir.mkdir(parents=True, exist_ok=True)
     html_path = reports_dir / f"{data.label}.html"

@@ -27,6 +27,7 @@ class ReportData:
     top_domains: list[dict] = field(default_factory=list)
     quality: list[dict] = field(default_factory=list)
     crawl_health: list[dict] = field(default_factory=list)
+    quality_docs: str | None = None  # the GX Data Docs index (a file: URL), when one was built
 
     @property
     def recurring_terms(self) -> list[dict]:

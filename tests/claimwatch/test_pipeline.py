@@ -104,6 +104,7 @@ def test_a_second_crawl_of_unchanged_pages_is_conditional_and_analyses_nothing(
         ).fetchall())
         sightings = con.execute("SELECT count(*), count(DISTINCT doc_id) FROM document_sightings").fetchone()
         pointers = con.execute("SELECT count(*) FROM documents WHERE warc_file IS NOT NULL").fetchone()[0]
+    assert (tmp_path / "data" / "quality" / "index.html").exists()  # GX Data Docs
     assert outcomes[server.url("/blog.html")] == "not_modified"
     assert outcomes[server.url("/clinic.html")] == "duplicate"
     assert sightings == (6, 3) and pointers == 3

@@ -9,8 +9,16 @@ def test_dags_import_without_errors():
 
     bag = DagBag(dag_folder=str(DAGS))
     assert bag.import_errors == {}
-    assert {"claimwatch_ingest", "claimwatch_report", "claimwatch_reprocess"} <= set(bag.dag_ids)
+    assert {"claimwatch_ingest", "claimwatch_report", "claimwatch_reprocess",
+            "claimwatch_checks"} <= set(bag.dag_ids)
+    checks = bag.dags["claimwatch_checks"]
+    assert type(checks.timetable).__name__ == "AssetTriggeredTimetable"  # runs on each publish
+    assert ingest_audit_alerts(bag)
     assert type(bag.dags["claimwatch_reprocess"].timetable).__name__ == "NullTimetable"  # manual only
+
+
+def ingest_audit_alerts(bag) -> bool:
+    return bag.dags["claimwatch_ingest"].get_task("audit").on_failure_callback is not None
 
 
 def test_dags_are_weekly_with_real_data_intervals_and_a_writer_pool():

@@ -62,7 +62,15 @@ def test_four_weeks_of_ingest_and_a_weekly_report(airflow_db, demo_env):
                                     USING (doc_id) WHERE s.window_start > d.first_seen_window""").fetchone()[0]
         assert seen_again >= 3 * 4  # at least the four home pages in weeks 2–4
         assert con.execute("SELECT bool_and(success) FROM check_runs").fetchone()[0]
+        # Issue 6: a run per batch, and the seed-style guide carries the core rule flags.
+        assert con.execute("SELECT count(DISTINCT load_id) FROM check_runs").fetchone()[0] == 4
+        guide = {r[0] for r in con.execute("""SELECT kind FROM v_flags WHERE origin = 'rules'
+                 AND url LIKE '%kratom-opioid-withdrawal-guide%'""").fetchall()}
+        assert {"unsupported_term", "inconsistent_definition", "vague_attribution",
+                "unapproved_use"} <= guide, guide
     assert (demo_env / "data" / "reports" / "2026-W47.html").exists()
+    assert (demo_env / "data" / "quality" / "index.html").exists()
+    assert "Data Docs" in (demo_env / "data" / "reports" / "2026-W47.html").read_text()
     assert (demo_env / "data" / "outbox" / "2026-W47.eml").exists()
 
     # Re-running a week changes nothing: no duplicates, the same counts.
