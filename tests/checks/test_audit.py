@@ -151,3 +151,67 @@ def test_severity_is_configuration(history, tmp_path, monkeypatch):
     assert result["warnings"] >= 1
     merge_staged(con)
     assert con.execute("SELECT count(*) FROM dosing_mentions WHERE unit = 'kg'").fetchone()[0] == 0
+
+
+# Every other expectation, each tripped by its own corruption of a staged batch:
+# (SQL, suite, expectation, column).
+EVERY = [
+    ("UPDATE staging.batch_fetches SET url = 'not a url' WHERE kind = 'page' AND url LIKE '%sleep%'",
+     "fetches", "expect_column_values_to_match_regex", "url"),
+    ("UPDATE staging.batch_fetches SET status = 999 WHERE kind = 'page'", "fetches",
+     "expect_column_values_to_be_in_set", "status"),
+    ("UPDATE staging.batch_fetches SET outcome = 'teleported' WHERE kind = 'page'", "fetches",
+     "expect_column_values_to_be_in_set", "outcome"),
+    ("INSERT INTO staging.batch_fetches SELECT * REPLACE (window_start + INTERVAL 1 SECOND AS window_start) "
+     "FROM staging.batch_fetches LIMIT 1", "fetches", "expect_compound_columns_to_be_unique", "url_hash+kind"),
+    ("UPDATE staging.batch_documents SET doc_id = NULL WHERE url LIKE '%sleep%'", "documents",
+     "expect_column_values_to_not_be_null", "doc_id"),
+    ("UPDATE staging.batch_documents SET content_hash = NULL WHERE url LIKE '%sleep%'", "documents",
+     "expect_column_values_to_not_be_null", "content_hash"),
+    ("UPDATE staging.batch_documents SET url = 'ftp:/x' WHERE url LIKE '%sleep%'", "documents",
+     "expect_column_values_to_match_regex", "url"),
+    ("UPDATE staging.batch_documents SET text = NULL WHERE url LIKE '%sleep%'", "documents",
+     "expect_column_values_to_not_be_null", "text"),
+    ("UPDATE staging.batch_documents SET language = 'xx'", "documents",
+     "expect_column_values_to_be_in_set", "language"),
+    ("UPDATE staging.batch_documents SET published = DATE '2027-06-01'", "documents",
+     "expect_column_pair_values_a_to_be_greater_than_b", "fetched_date>published"),
+    ("UPDATE staging.batch_term_mentions SET normalized = NULL WHERE normalized = "
+     "(SELECT min(normalized) FROM staging.batch_term_mentions)", "terms",
+     "expect_column_values_to_not_be_null", "normalized"),
+    ("UPDATE staging.batch_term_mentions SET group_key = NULL", "terms",
+     "expect_column_values_to_not_be_null", "group_key"),
+    ("UPDATE staging.batch_term_mentions SET kind = 'slogan'", "terms",
+     "expect_column_values_to_be_in_set", "kind"),
+    ("UPDATE staging.batch_term_mentions SET mention_count = 0", "terms",
+     "expect_column_values_to_be_between", "mention_count"),
+    ("INSERT INTO staging.batch_term_mentions SELECT * FROM staging.batch_term_mentions LIMIT 1", "terms",
+     "expect_compound_columns_to_be_unique", "doc_id+normalized"),
+    ("UPDATE staging.batch_dosing SET kind = 'guess'", "dosing",
+     "expect_column_values_to_be_in_set", "kind"),
+    ("UPDATE staging.batch_dosing SET amount_low = -1 WHERE amount_low IS NOT NULL", "dosing",
+     "expect_column_values_to_be_between", "amount_low"),
+    ("UPDATE staging.batch_claims SET sentence = '   '", "claims",
+     "expect_column_values_to_match_regex", "sentence"),
+    ("UPDATE staging.batch_claims SET sentence = NULL", "claims",
+     "expect_column_values_to_not_be_null", "sentence"),
+    ("UPDATE staging.batch_claims SET substance = NULL", "claims",
+     "expect_column_values_to_not_be_null", "substance"),
+    ("UPDATE staging.batch_claims SET effect = NULL", "claims",
+     "expect_column_values_to_not_be_null", "effect"),
+]
+
+
+@pytest.mark.parametrize("corrupt, suite, expectation, column", EVERY,
+                         ids=[f"{s}.{e}.{c}" for _, s, e, c in EVERY])
+def test_every_expectation_trips_on_its_corruption(history, tmp_path, corrupt, suite, expectation, column):
+    con = history
+    stage_week3(con, tmp_path)
+    con.execute(corrupt)
+    try:
+        audit_staged(con, AUDITED_AT)
+    except CriticalCheckFailed:
+        pass  # critical or warning, the result is recorded either way
+    failed = con.execute("""SELECT c.suite, r.expectation, r.column_name FROM check_results r
+                            JOIN check_runs c USING (check_run_id) WHERE NOT r.success""").fetchall()
+    assert (suite, expectation, column) in failed
