@@ -1,5 +1,16 @@
 -- weekly_unsupported_terms: one row per unsupported term group per week (Monday, UTC).
 CREATE OR REPLACE VIEW weekly_unsupported_terms AS
+-- The first week as term_first_seen defines it (first detection by the extractor, else the
+-- first sighting), computed without term_first_seen's spread counts: 2.5 s → under 1 s at a
+-- million documents (bench/warehouse_speed.py).
+WITH first_seen AS (
+    SELECT t.group_key,
+           coalesce(min(w.week_start) FILTER (WHERE t.origin = 'extractor'), min(w.week_start)) AS first_seen_week
+    FROM term_mentions t
+    JOIN v_weekly_sightings w USING (doc_id)
+    WHERE NOT t.supported
+    GROUP BY t.group_key
+)
 SELECT
     w.week_start,
     g.display_term AS term,
@@ -17,6 +28,6 @@ SELECT
 FROM term_mentions t
 JOIN v_weekly_sightings w USING (doc_id)
 JOIN term_groups g USING (group_key)
-JOIN term_first_seen f USING (group_key)
+JOIN first_seen f USING (group_key)
 WHERE NOT t.supported
 GROUP BY ALL;
