@@ -88,10 +88,10 @@ def validate_frame(suite: str, frame: pd.DataFrame, ctx: Context = Context(),
         outcome = definition.run(batch_parameters={"dataframe": frame},
                                  result_format={"result_format": "COMPLETE"})
     else:
-        _docs_site(gx_ctx, Path(docs_dir))
+        site = _docs_site(gx_ctx, Path(docs_dir))
         checkpoint = gx_ctx.checkpoints.add_or_update(gx.Checkpoint(
             name=name, validation_definitions=[definition], result_format={"result_format": "COMPLETE"},
-            actions=[gx.checkpoint.UpdateDataDocsAction(name="docs", site_names=["claimwatch"])]))
+            actions=[gx.checkpoint.UpdateDataDocsAction(name="docs", site_names=[site])]))
         run = checkpoint.run(batch_parameters={"dataframe": frame})
         outcome = next(iter(run.run_results.values()))
         gx_ctx.checkpoints.delete(name)
@@ -115,16 +115,21 @@ def validate_frame(suite: str, frame: pd.DataFrame, ctx: Context = Context(),
     return results
 
 
-def _docs_site(gx_ctx, docs_dir: Path) -> None:
-    """The Data Docs site (once per process): static HTML analysts can open, at
-    data/quality/index.html; the weekly report links to it."""
-    if "claimwatch" in (gx_ctx.get_site_names() or []):
-        return
-    gx_ctx.add_data_docs_site(site_name="claimwatch", site_config={
+def _docs_site(gx_ctx, docs_dir: Path) -> str:
+    """The Data Docs site for `docs_dir` (static HTML analysts can open, at
+    data/quality/index.html; the weekly report links to it). One site per folder: a process
+    may audit for more than one CLAIMWATCH_HOME (the tests do)."""
+    import hashlib
+
+    name = "claimwatch-" + hashlib.sha256(str(docs_dir.resolve()).encode()).hexdigest()[:12]
+    if name in (gx_ctx.get_site_names() or []):
+        return name
+    gx_ctx.add_data_docs_site(site_name=name, site_config={
         "class_name": "SiteBuilder",
         "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
         "store_backend": {"class_name": "TupleFilesystemStoreBackend",
                           "base_directory": str(docs_dir.resolve())}})
+    return name
 
 
 def _detail(details: dict) -> str:
