@@ -1,11 +1,13 @@
 -- report_terms: one row per unsupported term group seen in the week starting $1, with its
 -- history up to that week only (so a past week rebuilds identically).
+-- History from weekly_term_counts: the full weekly_unsupported_terms (lists, examples) is
+-- needed for the one week shown only.
 WITH history AS (
     SELECT group_key, count(*) AS weeks_seen, sum(documents) AS documents_to_date
-    FROM weekly_unsupported_terms WHERE week_start <= $1 GROUP BY group_key
+    FROM weekly_term_counts WHERE week_start <= $1 GROUP BY group_key
 ), prior AS (
     SELECT group_key, sum(documents) / 4.0 AS trailing_mean
-    FROM weekly_unsupported_terms
+    FROM weekly_term_counts
     WHERE week_start < $1 AND week_start >= $1 - INTERVAL 4 WEEK
     GROUP BY group_key
 )
