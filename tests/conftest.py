@@ -53,6 +53,24 @@ def _crawl_time(window_start: str) -> str:
     return max(start + timedelta(days=7), datetime.fromisoformat("2026-11-23T06:00:00+00:00")).isoformat()
 
 
+def home_for_one_source(tmp_path: Path, monkeypatch, seed: str):
+    """A CLAIMWATCH_HOME in tmp_path whose one source crawls `seed` (a 127.0.0.1 page) and
+    its links; returns the settings."""
+    from claimwatch import settings
+
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(f"""sources:
+  - name: local
+    seeds: [{seed}]
+    max_depth: 1
+    delay_seconds: 0
+    allow_private_networks: true
+""")
+    monkeypatch.setenv("CLAIMWATCH_HOME", str(tmp_path))
+    monkeypatch.setenv("CLAIMWATCH_SOURCES", str(sources))
+    return settings.load()
+
+
 @pytest.fixture
 def warehouse(tmp_path):
     """A migrated, empty DuckDB warehouse connection."""

@@ -274,6 +274,7 @@ def merge_staged(con: duckdb.DuckDBPyConnection) -> dict:
                                        (SELECT count(*) FROM batch_errors),
                                        (SELECT any_value(load_id) FROM batch_loads)""").fetchone()
         con.execute(query_text("merge_batch"))
+        con.execute(query_text("replace_mentions"))
         con.execute(query_text("sweep_known_terms"))
         for name in _COLUMNS:
             con.execute(f"DROP VIEW batch_{name}")

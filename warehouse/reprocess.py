@@ -76,6 +76,7 @@ def _merge(con, analyses: list[dict], replaced: list[dict]) -> None:
             con.register(f"batch_{name}", frame)
         con.register("batch_replaced", pd.DataFrame(replaced, columns=["old_doc_id", "new_doc_id"]))
         con.execute(query_text("reprocess_merge"))
+        con.execute(query_text("replace_mentions"))
         con.execute(query_text("sweep_known_terms"))
         con.execute("COMMIT")
     except Exception:

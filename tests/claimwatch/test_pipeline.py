@@ -4,7 +4,7 @@ import pytest
 
 from checks.validate import check_load
 from claimwatch.pipeline import ReportNotReady, ensure_week_ready
-from tests.conftest import page_html, write_batch
+from tests.conftest import home_for_one_source, page_html, write_batch
 from warehouse.load import load_batch
 
 WEEK = date(2026, 11, 16)
@@ -49,7 +49,7 @@ def test_a_second_crawl_of_unchanged_pages_is_conditional_and_analyses_nothing(
     nothing, and still records that the pages were on the web that week."""
     from datetime import datetime, timezone
 
-    from claimwatch import pipeline, settings
+    from claimwatch import pipeline
     from crawler.models import Window
     from tests.crawler.conftest import LocalServer
 
@@ -70,17 +70,7 @@ def test_a_second_crawl_of_unchanged_pages_is_conditional_and_analyses_nothing(
         server.route("/index.html", "<html><body><main><p>Our evening notes: a blog post on "
                      "routines and a clinic page on sleep, both worth a read this week.</p>"
                      '<a href="/blog.html">b</a> <a href="/clinic.html">c</a></main></body></html>')
-        sources = tmp_path / "sources.yaml"
-        sources.write_text(f"""sources:
-  - name: local
-    seeds: [{server.url("/index.html")}]
-    max_depth: 1
-    delay_seconds: 0
-    allow_private_networks: true
-""")
-        monkeypatch.setenv("CLAIMWATCH_HOME", str(tmp_path))
-        monkeypatch.setenv("CLAIMWATCH_SOURCES", str(sources))
-        conf = settings.load()
+        conf = home_for_one_source(tmp_path, monkeypatch, server.url("/index.html"))
         results = []
         for start in (datetime(2026, 11, 2, tzinfo=timezone.utc), datetime(2026, 11, 9, tzinfo=timezone.utc)):
             window = Window(start, start.replace(day=start.day + 7))

@@ -8,7 +8,7 @@ import extractors
 from claimwatch import pipeline, settings
 from claimwatch.cli import main
 from crawler.models import Window
-from tests.conftest import page_html
+from tests.conftest import home_for_one_source, page_html
 from tests.crawler.conftest import LocalServer
 from warehouse.db import connect
 
@@ -29,17 +29,7 @@ def crawled_home(tmp_path, monkeypatch):
     server.route("/blog.html", blog)
     server.route("/clinic.html", clinic)
     server.route("/index.html", '<a href="/blog.html">b</a> <a href="/clinic.html">c</a>')
-    sources = tmp_path / "sources.yaml"
-    sources.write_text(f"""sources:
-  - name: local
-    seeds: [{server.url("/index.html")}]
-    max_depth: 1
-    delay_seconds: 0
-    allow_private_networks: true
-""")
-    monkeypatch.setenv("CLAIMWATCH_HOME", str(tmp_path))
-    monkeypatch.setenv("CLAIMWATCH_SOURCES", str(sources))
-    conf = settings.load()
+    conf = home_for_one_source(tmp_path, monkeypatch, server.url("/index.html"))
     for i, start in enumerate(WEEKS):
         if i == 1:
             server.route("/blog.html", blog.replace("Most readers start", "Many readers start"))

@@ -43,16 +43,7 @@ ON CONFLICT (group_key) DO NOTHING;
 INSERT INTO term_variants BY NAME SELECT * FROM batch_term_variants
 ON CONFLICT (normalized) DO NOTHING;
 
--- Mentions are facts about a document version: replace them wholesale (the known-term sweep
--- that follows re-adds what it finds, so the result is the same on every re-run).
-DELETE FROM term_mentions WHERE doc_id IN (SELECT doc_id FROM batch_documents);
-DELETE FROM dosing_mentions WHERE doc_id IN (SELECT doc_id FROM batch_documents);
-DELETE FROM claims WHERE doc_id IN (SELECT doc_id FROM batch_documents);
-DELETE FROM document_flags WHERE doc_id IN (SELECT doc_id FROM batch_documents);
-INSERT INTO term_mentions BY NAME SELECT * FROM batch_term_mentions;
-INSERT INTO dosing_mentions BY NAME SELECT * FROM batch_dosing;
-INSERT INTO claims BY NAME SELECT * FROM batch_claims;
-INSERT INTO document_flags BY NAME SELECT * FROM batch_flags;
+-- (The batch's mentions are replaced by replace_mentions.sql, run next in the transaction.)
 
 INSERT OR REPLACE INTO loads BY NAME SELECT * FROM batch_loads;
 

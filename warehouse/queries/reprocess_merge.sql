@@ -12,14 +12,7 @@ ON CONFLICT (doc_id) DO UPDATE SET
     title = excluded.title, published = excluded.published, language = excluded.language,
     canonical_url = excluded.canonical_url, text = excluded.text, text_length = excluded.text_length;
 
-DELETE FROM term_mentions WHERE doc_id IN (SELECT doc_id FROM batch_documents);
-DELETE FROM dosing_mentions WHERE doc_id IN (SELECT doc_id FROM batch_documents);
-DELETE FROM claims WHERE doc_id IN (SELECT doc_id FROM batch_documents);
-DELETE FROM document_flags WHERE doc_id IN (SELECT doc_id FROM batch_documents);
-INSERT INTO term_mentions BY NAME SELECT * FROM batch_term_mentions;
-INSERT INTO dosing_mentions BY NAME SELECT * FROM batch_dosing;
-INSERT INTO claims BY NAME SELECT * FROM batch_claims;
-INSERT INTO document_flags BY NAME SELECT * FROM batch_flags;
+-- (The documents' mentions are replaced by replace_mentions.sql, run next in the transaction.)
 
 INSERT INTO document_sightings
 SELECT r.new_doc_id AS doc_id, s.window_start, s.fetched_at, s.load_id
