@@ -1,13 +1,15 @@
 -- weekly_unsupported_terms: one row per unsupported term group per week (Monday, UTC).
 CREATE OR REPLACE VIEW weekly_unsupported_terms AS
 -- The first week as term_first_seen defines it (first detection by the extractor, else the
--- first sighting), computed without term_first_seen's spread counts: 2.5 s → under 1 s at a
--- million documents (bench/warehouse_speed.py).
+-- first sighting), computed without term_first_seen's spread counts (bench/warehouse_speed.py).
 WITH first_seen AS (
     SELECT t.group_key,
            coalesce(min(w.week_start) FILTER (WHERE t.origin = 'extractor'), min(w.week_start)) AS first_seen_week
     FROM term_mentions t
-    JOIN v_weekly_sightings w USING (doc_id)
+    -- Sightings straight from the table: min() needs neither the documents join nor the
+    -- DISTINCT of v_weekly_sightings (1.32 s → 0.88 s at a million documents).
+    JOIN (SELECT doc_id, date_trunc('week', window_start)::DATE AS week_start
+          FROM document_sightings) w USING (doc_id)
     WHERE NOT t.supported
     GROUP BY t.group_key
 )
