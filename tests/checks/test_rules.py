@@ -153,3 +153,24 @@ def test_a_blocked_batch_alerts_through_the_outbox_without_smtp(tmp_path, monkey
     (eml,) = (tmp_path / "data" / "outbox" / "alerts").glob("*.eml")
     text = eml.read_text()
     assert "batch blocked" in text and "nothing published" in text and "v_quarantine" in text
+
+
+def test_rules_command_reflags_past_weeks_and_republishes(tmp_path, monkeypatch, capsys):
+    import json
+
+    from claimwatch import settings
+    from claimwatch.cli import main
+    from warehouse.db import connect, migrate
+
+    monkeypatch.setenv("CLAIMWATCH_HOME", str(tmp_path))
+    conf = settings.load()
+    with connect(conf.warehouse_path) as con:
+        migrate(con)
+        load_batch(con, *write_batch(tmp_path / "w", list(PAGES.items()), "2026-11-16T00:00:00+00:00",
+                                     "2026-11-22T09:00:00+00:00"))
+    assert main(["rules", "--since", "2026-11-01"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["documents"] == len(PAGES) and result["flags"] > 0
+    with connect(conf.snapshot_path, read_only=True) as con:  # analysts see the new flags
+        assert con.execute("SELECT count(*) FROM v_flags WHERE origin = 'rules'").fetchone()[0] == result["flags"]
+    assert main(["rules", "--since", "2030-01-01"]) == 0  # nothing that recent: no flags, no error
