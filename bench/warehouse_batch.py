@@ -241,9 +241,11 @@ def timed_load(con, fetches, analyses, timeout: float) -> dict:
         timer.cancel()
         load.stage_batch = real_stage
     merge = sum(s for k, s in timed.timings.items() if k.startswith("-- merge_batch"))
-    sweep = sum(s for k, s in timed.timings.items() if k.startswith("-- sweep_known_terms"))
+    sweep = sum(s for k, s in timed.timings.items()
+                if k.startswith(("-- sweep_", "-- select_sweep_", "CREATE OR REPLACE TEMP TABLE sweep")))
+    slowest = sorted(timed.timings.items(), key=lambda kv: -kv[1])[:6]
     return {"total": total, "stage": staged["seconds"], "merge": merge, "sweep": sweep,
-            "other": total - staged["seconds"] - merge - sweep, "error": error}
+            "other": total - staged["seconds"] - merge - sweep, "error": error, "slowest": slowest}
 
 
 def bench_load(workdir: Path, mention_rows: int, timeout: float) -> None:
@@ -279,6 +281,8 @@ def bench_load(workdir: Path, mention_rows: int, timeout: float) -> None:
         rate = f"{rows / r['total']:,.0f}" if not r["error"] else "—"
         print(f"| {name} | {r['total']:.1f} | {r['stage']:.1f} | {r['merge']:.1f} "
               f"| {r['sweep']:.1f} | {r['other']:.1f} | {rate} | {result} |")
+    print("\nSlowest statements of the first load: " + "; ".join(
+        f"`{label.strip('- ')}` {seconds:.1f} s" for label, seconds in first["slowest"]) + ".")
     same = after_first == after_second if second else "not tested (no re-load)"
     print(f"\nRows after load: {loaded:,} mention rows, of which {swept:,} term_mentions the "
           f"sweep added; "

@@ -43,6 +43,14 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
             con.execute("ROLLBACK")
             raise
         applied.append(path.stem)
+    if applied:  # a new derived table starts filled (a no-op on an empty warehouse)
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(query_text("refresh_term_stats"))
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
     create_views(con)
     return applied
 

@@ -15,6 +15,7 @@ from crawler.models import WITH_BODY
 from crawler.urls import url_hash
 from extractors.terms import near_identical, term_key
 from warehouse.db import query_text
+from warehouse.sweep import sweep_known_terms
 
 # Columns of each staged relation, in table order; empty batches still need their shape.
 _COLUMNS = {
@@ -125,6 +126,7 @@ def stage_records(fetches: list[dict], analyses: list[dict], existing_groups: di
     rows["fetches"].sort(key=lambda r: r["outcome"] not in WITH_BODY)
     groups = dict(existing_groups)
     kinds = dict(group_kinds)
+    staged_groups: set[str] = set()  # group keys already in rows["term_groups"]
     for a in analyses:
         if a.get("unchanged"):  # analysed in an earlier window: only seen again
             doc_id = doc_id_for(a["url"], a["content_hash"], a["extractor_version"])
@@ -136,7 +138,7 @@ def stage_records(fetches: list[dict], analyses: list[dict], existing_groups: di
                                    "content_hash": a["content_hash"], "error": a["error"],
                                    "load_id": load_id})
             continue
-        _stage_document(a, load_id, rows, groups, kinds)
+        _stage_document(a, load_id, rows, groups, kinds, staged_groups)
     rows["term_variants"] = [{"normalized": k, "group_key": v} for k, v in sorted(groups.items())
                              if k not in existing_groups]
     crawled = {f["source"] for f in fetches}
@@ -156,7 +158,8 @@ def _source_row(source, load_id: str) -> dict:
             "last_load_id": load_id}
 
 
-def _stage_document(a: dict, load_id: str, rows: dict, groups: dict, kinds: dict) -> None:
+def _stage_document(a: dict, load_id: str, rows: dict, groups: dict, kinds: dict,
+                    staged_groups: set[str]) -> None:
     doc = a["analysis"]
     window, fetched_at = _utc(a["window_start"]), _utc(a["fetched_at"])
     doc_id = doc_id_for(a["url"], a["content_hash"], a["extractor_version"])
@@ -177,7 +180,8 @@ def _stage_document(a: dict, load_id: str, rows: dict, groups: dict, kinds: dict
         group = assign_group(term["normalized"], term["kind"], groups, kinds)
         for variant in term.get("variants", []):
             groups.setdefault(term_key(variant, term["kind"]), group)
-        if group not in {g["group_key"] for g in rows["term_groups"]} and group == term["normalized"]:
+        if group not in staged_groups and group == term["normalized"]:
+            staged_groups.add(group)
             rows["term_groups"].append({"group_key": group, "display_term": term["term"],
                                         "kind": term["kind"]})
         rows["term_mentions"].append({
@@ -275,7 +279,8 @@ def merge_staged(con: duckdb.DuckDBPyConnection) -> dict:
                                        (SELECT any_value(load_id) FROM batch_loads)""").fetchone()
         con.execute(query_text("merge_batch"))
         con.execute(query_text("replace_mentions"))
-        con.execute(query_text("sweep_known_terms"))
+        sweep_known_terms(con)
+        con.execute(query_text("refresh_term_stats"))
         for name in _COLUMNS:
             con.execute(f"DROP VIEW batch_{name}")
             con.execute(f"DROP TABLE staging.batch_{name}")

@@ -11,6 +11,7 @@ import duckdb
 import pandas as pd
 
 from warehouse.db import query_text
+from warehouse.sweep import sweep_known_terms
 from warehouse.load import _COLUMNS, _KEYS, doc_id_for, stage_records
 
 # The staged relations a reprocess merge reads (fetches, pages, sightings, loads and sources
@@ -77,7 +78,8 @@ def _merge(con, analyses: list[dict], replaced: list[dict]) -> None:
         con.register("batch_replaced", pd.DataFrame(replaced, columns=["old_doc_id", "new_doc_id"]))
         con.execute(query_text("reprocess_merge"))
         con.execute(query_text("replace_mentions"))
-        con.execute(query_text("sweep_known_terms"))
+        sweep_known_terms(con)
+        con.execute(query_text("refresh_term_stats"))
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

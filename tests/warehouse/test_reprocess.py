@@ -88,7 +88,7 @@ def test_a_failed_merge_changes_nothing(crawled_home, monkeypatch):
     import warehouse.reprocess as rp
     real = rp.query_text
     monkeypatch.setattr(rp, "query_text", lambda name: real(name) + (
-        "\nSELECT error('disk full');" if name == "sweep_known_terms" else ""))
+        "\nSELECT error('disk full');" if name == "replace_mentions" else ""))
     with pytest.raises(Exception, match="disk full"):
         pipeline.reprocess(conf)
     monkeypatch.setattr(extractors, "EXTRACTOR_VERSION", extractors.EXTRACTOR_VERSION)

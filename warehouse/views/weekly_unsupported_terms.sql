@@ -1,18 +1,6 @@
 -- weekly_unsupported_terms: one row per unsupported term group per week (Monday, UTC).
 CREATE OR REPLACE VIEW weekly_unsupported_terms AS
--- The first week as term_first_seen defines it (first detection by the extractor, else the
--- first sighting), computed without term_first_seen's spread counts (bench/warehouse_speed.py).
-WITH first_seen AS (
-    SELECT t.group_key,
-           coalesce(min(w.week_start) FILTER (WHERE t.origin = 'extractor'), min(w.week_start)) AS first_seen_week
-    FROM term_mentions t
-    -- Sightings straight from the table: min() needs neither the documents join nor the
-    -- DISTINCT of v_weekly_sightings (1.32 s → 0.88 s at a million documents).
-    JOIN (SELECT doc_id, date_trunc('week', window_start)::DATE AS week_start
-          FROM document_sightings) w USING (doc_id)
-    WHERE NOT t.supported
-    GROUP BY t.group_key
-)
+-- Each group's first week comes from term_stats (as term_first_seen defines it).
 SELECT
     w.week_start,
     g.display_term AS term,
@@ -30,6 +18,6 @@ SELECT
 FROM term_mentions t
 JOIN v_weekly_sightings w USING (doc_id)
 JOIN term_groups g USING (group_key)
-JOIN first_seen f USING (group_key)
+JOIN term_stats f USING (group_key)
 WHERE NOT t.supported
 GROUP BY ALL;
