@@ -44,3 +44,16 @@ eval: install
 
 clean:
 	rm -rf .airflow data/ .pytest_cache
+
+# Coverage-guided fuzzing of HTML → analysis (fuzz/fuzz_analyze.py, atheris/libFuzzer) for
+# FUZZ_TIME seconds. Installs the `fuzz` extra if atheris is missing. Seeds: fuzz/corpus; new
+# inputs and any crash-*/timeout-* file go to data/fuzz/ (not committed). Fails on a finding;
+# replay one with `.venv/bin/python fuzz/fuzz_analyze.py --replay data/fuzz/crash-…`.
+.PHONY: fuzz
+FUZZ_TIME ?= 60
+fuzz: install
+	$(BIN)/python -c "import atheris" 2>/dev/null || \
+		$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test,fuzz]"
+	mkdir -p data/fuzz/corpus
+	$(BIN)/python fuzz/fuzz_analyze.py data/fuzz/corpus fuzz/corpus -dict=fuzz/analyze.dict \
+		-max_total_time=$(FUZZ_TIME) -max_len=16384 -timeout=30 -artifact_prefix=data/fuzz/

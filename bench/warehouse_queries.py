@@ -10,10 +10,10 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-
 from bench.warehouse_batch import (CONDITIONS, COOKBOOK, DOSING_KINDS, EFFECTS, FIRST_WEEK, FLAG_KINDS,
                                    MENTION_TABLES, SUBSTANCES, UNITS, WEEKS, peak_rss_mib,
                                    table_counts)
+from warehouse.db import query_text
 
 
 # --------------------------------------------------------------------------------------------
@@ -134,6 +134,8 @@ def build_warehouse(con, documents: int, mentions: int) -> dict[str, float]:
         SELECT check_run_id, 'expect_' || e, 'col', CASE WHEN e < 5 THEN 'critical' ELSE 'warning' END,
             e != 7, 0, NULL
         FROM check_runs, range(20) t(e)""")
+    # Derived as a load derives it, in the load's transaction (warehouse/load.py merge_staged).
+    run("term_stats", query_text("refresh_term_stats"))
     con.execute("CHECKPOINT")
     return timings
 

@@ -174,7 +174,10 @@ def _conditions_of(effect: _Effect, conditions: list[re.Match], text: str) -> li
 def _is_external(href: str, host: str) -> bool:
     """A citation is a link to a scholarly or government source on another site: a shop
     linking to its own products, or a blog to a video, is not."""
-    parts = urlsplit(href)
+    try:
+        parts = urlsplit(href)
+    except ValueError:  # fix (fuzz/): a malformed href ("http://[oops") failed the whole page
+        return False
     other = (parts.hostname or "").lower()
     if parts.scheme not in ("http", "https") or not other or parts.netloc.lower() == host:
         return False

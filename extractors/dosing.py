@@ -2,6 +2,7 @@
 "1/6 – 1/4 teaspoon", "1,000 mg"), maximums, and non-numeric titration advice."""
 from __future__ import annotations
 
+import math
 import re
 
 from extractors import lexicons
@@ -95,19 +96,24 @@ _LANGUAGE_RES = [(kind, phrase, caseless(p, hints=hints)) for kind, phrase, hint
 
 
 def parse_number(token: str) -> float | None:
+    """The value of a number as written ("1,000", "1/4", "½", "two"); None when it is not one."""
     token = token.strip().lower()
     if token in _FRACTIONS:
         return _FRACTIONS[token]
     if token in _NUMBER_WORDS:
         return float(_NUMBER_WORDS[token])
     token = re.sub(r"\s+", " ", token)
-    if "/" in token:
-        num, den = (part.strip() for part in token.split("/", 1))
-        return float(num) / float(den) if float(den) else None
-    try:
-        return float(token.replace(",", ""))
+    try:  # fix (tests/property): "a/b" raised ValueError instead of giving None
+        if "/" in token:
+            num, den = (float(part.strip()) for part in token.split("/", 1))
+            value = num / den if den else None
+        else:
+            value = float(token.replace(",", ""))
     except ValueError:
         return None
+    # Fix (tests/property): 309+ digits parsed as inf and inf/inf as nan, which broke
+    # amount_low <= amount_high and wrote NaN, not JSON, into analyses.jsonl.
+    return value if value is not None and math.isfinite(value) else None
 
 
 # Product forms, as written → canonical form.

@@ -105,7 +105,11 @@ def _recovered_links(html: str, url: str, text: str, spans: list) -> list:
             continue
         start = text.find(anchor)
         if start >= 0 and not any(s < start + len(anchor) and start < e for s, e, _, _ in spans + found):
-            found.append((start, start + len(anchor), urljoin(url, href), anchor))
+            try:
+                absolute = urljoin(url, href)
+            except ValueError:  # fix (fuzz/): a malformed href ("http://[oops") failed the page
+                continue
+            found.append((start, start + len(anchor), absolute, anchor))
     return found
 
 

@@ -25,6 +25,9 @@ _OBO_LINE = re.compile(r'^(?:name: (.+)|synonym: "(.+?)" )')
 _US_SPELLING = [("behaviour", "behavior"), ("haem", "hem"), ("anaem", "anem"), ("oedem", "edem"),
                 ("tumour", "tumor"), ("paediatric", "pediatric"), ("oesophag", "esophag"),
                 ("randomis", "randomiz")]
+# Fix (tests/property): US "angioedema" holds "oedem" too, and became "angiedema"; after an "i"
+# it is already the US spelling ("angiooedema" → "angioedema", which then stays).
+_OEDEM = re.compile(r"(?<!i)oedem")
 
 
 _DROPPED = re.compile(r"[.\"“”‘]")
@@ -36,11 +39,18 @@ _SEPARATORS = re.compile(r"[-–—_/\s]+")
 def normalize_phrase(text: str) -> str:
     """Lower case, US spelling, no dots or quotes, hyphens as spaces, single spaces.
     Cached: the same spellings are normalised again and again across a batch."""
-    text = text.lower().replace("’", "'")
-    for british, american in _US_SPELLING:
-        if british in text:
-            text = text.replace(british, american)
-    text = _EDGE_APOSTROPHE.sub("", _DROPPED.sub("", text))
+    text = _DROPPED.sub("", text.lower().replace("’", "'"))
+    text = _EDGE_APOSTROPHE.sub("", _SEPARATORS.sub(" ", text))
+    # Fix (tests/property): a key must be its own key. Spellings are rewritten only once dots and
+    # quotes are gone ("hae.m" kept "haem"), until none is left ("ooedem" → "oedem" → "edem"),
+    # and "_" turns into a space before edge apostrophes go ("a_'b" → "a 'b" → "a b").
+    previous = None
+    while text != previous:
+        previous = text
+        for british, american in _US_SPELLING:
+            if british in text:
+                text = (_OEDEM.sub(american, text) if british == "oedem"
+                        else text.replace(british, american))
     return _SEPARATORS.sub(" ", text).strip()
 
 

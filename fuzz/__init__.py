@@ -1,0 +1,1 @@
+"""Fuzz targets (atheris, libFuzzer): `make fuzz` runs fuzz_analyze.py."""
