@@ -249,7 +249,11 @@ def bench_queries(workdir: Path, documents: int, mentions: int, runs: int, slow:
         (workdir / "explain").mkdir(exist_ok=True)
         print(f"\nEXPLAIN ANALYZE of queries ≥ {explain} s written to {workdir / 'explain'}/")
         for name, sql, params in slow_ones:
-            plan = con.execute(f"EXPLAIN ANALYZE {sql}", list(params)).fetchall()
+            # A cookbook query may open with SET VARIABLE statements: explain the last one.
+            *setup, last = [part for part in sql.split(";") if part.strip()]
+            for statement in setup:
+                con.execute(statement)
+            plan = con.execute(f"EXPLAIN ANALYZE {last}", list(params)).fetchall()
             out = workdir / "explain" / (re.sub(r"\W+", "_", name) + ".txt")
             out.write_text("\n".join(str(r[-1]) for r in plan), encoding="utf-8")
     con.close()
