@@ -127,6 +127,7 @@ def stage_records(fetches: list[dict], analyses: list[dict], existing_groups: di
     groups = dict(existing_groups)
     kinds = dict(group_kinds)
     staged_groups: set[str] = set()  # group keys already in rows["term_groups"]
+    index = CoinageGroups(groups, kinds)
     for a in analyses:
         if a.get("unchanged"):  # analysed in an earlier window: only seen again
             doc_id = doc_id_for(a["url"], a["content_hash"], a["extractor_version"])
@@ -138,7 +139,7 @@ def stage_records(fetches: list[dict], analyses: list[dict], existing_groups: di
                                    "content_hash": a["content_hash"], "error": a["error"],
                                    "load_id": load_id})
             continue
-        _stage_document(a, load_id, rows, groups, kinds, staged_groups)
+        _stage_document(a, load_id, rows, groups, kinds, staged_groups, index)
     rows["term_variants"] = [{"normalized": k, "group_key": v} for k, v in sorted(groups.items())
                              if k not in existing_groups]
     crawled = {f["source"] for f in fetches}
@@ -159,7 +160,7 @@ def _source_row(source, load_id: str) -> dict:
 
 
 def _stage_document(a: dict, load_id: str, rows: dict, groups: dict, kinds: dict,
-                    staged_groups: set[str]) -> None:
+                    staged_groups: set[str], index: "CoinageGroups") -> None:
     doc = a["analysis"]
     window, fetched_at = _utc(a["window_start"]), _utc(a["fetched_at"])
     doc_id = doc_id_for(a["url"], a["content_hash"], a["extractor_version"])
@@ -177,7 +178,7 @@ def _stage_document(a: dict, load_id: str, rows: dict, groups: dict, kinds: dict
     rows["sightings"].append({"doc_id": doc_id, "window_start": window,
                               "fetched_at": fetched_at, "load_id": load_id})
     for term in doc["terms"]:
-        group = assign_group(term["normalized"], term["kind"], groups, kinds)
+        group = assign_group(term["normalized"], term["kind"], groups, kinds, index)
         for variant in term.get("variants", []):
             groups.setdefault(term_key(variant, term["kind"]), group)
         if group not in staged_groups and group == term["normalized"]:
@@ -199,19 +200,46 @@ def _stage_document(a: dict, load_id: str, rows: dict, groups: dict, kinds: dict
         rows["flags"].append({"doc_id": doc_id, "kind": f["kind"], "detail": f["detail"]})
 
 
-def assign_group(normalized: str, kind: str, groups: dict[str, str], kinds: dict[str, str]) -> str:
+class CoinageGroups:
+    """The coinage groups seen so far, indexed so a new spelling is compared only with the
+    groups near_identical could accept: the same spelling without spaces or plural s, or the
+    same first letter. A load of a million mentions makes thousands of new spellings; comparing
+    each with every group was half the staging time."""
+
+    def __init__(self, groups: dict[str, str], kinds: dict[str, str]):
+        self.compact: dict[str, set[str]] = {}
+        self.by_letter: dict[str, set[str]] = {}
+        for group in set(groups.values()):
+            if kinds.get(group) == "coinage":
+                self.add(group)
+
+    def add(self, group: str) -> None:
+        compact = group.replace(" ", "")
+        self.compact.setdefault(compact, set()).add(group)
+        self.by_letter.setdefault(compact[:1], set()).add(group)
+
+    def match(self, normalized: str) -> str | None:
+        """The first group, in sorted order, that `normalized` is near-identical to."""
+        compact = normalized.replace(" ", "")
+        candidates = set(self.by_letter.get(compact[:1], ()))
+        for form in (compact, compact + "s", compact[:-1] if compact.endswith("s") else None):
+            candidates |= self.compact.get(form, set()) if form else set()
+        return min((g for g in candidates if near_identical(normalized, g)), default=None)
+
+
+def assign_group(normalized: str, kind: str, groups: dict[str, str], kinds: dict[str, str],
+                 index: CoinageGroups | None = None) -> str:
     """The group of a spelling across documents: a known spelling keeps its group; a coinage
-    spelt nearly like a known coinage group joins it; anything else starts a new group."""
+    spelt nearly like a known coinage group joins it; anything else starts a new group. Pass the
+    same `index` (built from `groups` and `kinds`) across calls to keep this fast."""
     if normalized in groups:
         return groups[normalized]
-    target = normalized
-    if kind == "coinage":
-        for group in sorted(set(groups.values())):
-            if kinds.get(group) == "coinage" and near_identical(normalized, group):
-                target = group
-                break
+    index = index if index is not None else CoinageGroups(groups, kinds)
+    target = (index.match(normalized) if kind == "coinage" else None) or normalized
     groups[normalized] = target
     kinds.setdefault(target, kind)
+    if target == normalized and kinds[target] == "coinage":
+        index.add(target)
     return target
 
 
