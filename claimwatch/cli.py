@@ -147,6 +147,37 @@ def cmd_export(args) -> int:
     return 0
 
 
+def cmd_report(args) -> int:
+    """Rebuild one week's report (data/reports/<YYYY>-W<ww>.html); --send delivers it to the
+    recipients that have not had it (--force: to all of them again)."""
+    from claimwatch import pipeline, settings
+    from reports.config import ReportConfigError
+    from reports.mail import DeliveryError
+
+    if args.force and not args.send:
+        print("claimwatch report: --force only applies with --send", file=sys.stderr)
+        return 2
+    conf = settings.load()
+    if not conf.warehouse_path.exists():
+        print(f"claimwatch report: no warehouse at {conf.warehouse_path}; run `make demo` first",
+              file=sys.stderr)
+        return 1
+    smtp = None
+    if args.send:  # the Airflow connection smtp_default (AIRFLOW_CONN_SMTP_DEFAULT works too)
+        from claimwatch.airflow_support import smtp_from_connection
+        smtp = smtp_from_connection("smtp_default")
+    try:
+        result = pipeline.build_week(conf, args.week, send=args.send, smtp=smtp, force=args.force)
+    except (pipeline.ReportNotReady, ReportConfigError) as exc:
+        print(f"claimwatch report: {exc}", file=sys.stderr)
+        return 1
+    except DeliveryError as exc:
+        print(f"claimwatch report: {exc}", file=sys.stderr)
+        return 3
+    print(json.dumps(result, indent=2))
+    return 0
+
+
 def cmd_docs(args) -> int:
     from warehouse import docs
 
@@ -168,9 +199,35 @@ def cmd_migrate(args) -> int:
 
 
 def cmd_airflow_init(args) -> int:
-    from claimwatch.demo import airflow_init
+    """Ready Airflow's metadata DB for the DAGs: migrate it, create the pool that serialises
+    warehouse writers, and each connection whose JSON the environment holds. Safe to re-run
+    (an existing connection is replaced, so a rotated secret lands). docker-compose.yml's
+    airflow-init service runs this too."""
+    import os
+    import tempfile
 
-    airflow_init()
+    from claimwatch import settings
+    from claimwatch.demo import _airflow, airflow_env, airflow_init
+
+    airflow_init()  # `airflow db migrate`, then the pool claimwatch_warehouse (1 slot)
+    # Connection id → the variable holding it as Airflow's JSON form (conn_type, host, port,
+    # login, password, extra). Values come from .env or a secrets manager, never from code.
+    # Unset: no connection, and reports go to data/outbox/ (the demo).
+    wanted = {"smtp_default": "CLAIMWATCH_SMTP_CONN"}
+    connections = {}
+    for conn_id, var in wanted.items():
+        if os.environ.get(var):
+            conn = json.loads(os.environ[var])
+            if isinstance(conn.get("extra"), dict):
+                conn["extra"] = json.dumps(conn["extra"])
+            connections[conn_id] = conn
+    if connections:
+        with tempfile.NamedTemporaryFile("w", suffix=".json") as file:  # mode 0600
+            json.dump(connections, file)
+            file.flush()
+            _airflow(airflow_env(settings.load().home), "connections", "import", "--overwrite",
+                     file.name)
+    print("Connections from the environment: " + (", ".join(connections) or "none"))
     return 0
 
 
@@ -200,6 +257,18 @@ def cmd_serve_demo(args) -> int:
 def _date(text: str):
     from datetime import date
     return date.fromisoformat(text)
+
+
+def _iso_week(text: str):
+    """"2026-W47" → the Monday starting that ISO week."""
+    import re
+    from datetime import date
+
+    match = re.fullmatch(r"(\d{4})-W(\d{2})", text.strip())
+    try:
+        return date.fromisocalendar(int(match[1]), int(match[2]), 1)
+    except (TypeError, ValueError):
+        raise argparse.ArgumentTypeError(f"not an ISO week like 2026-W47: {text!r}") from None
 
 
 def _today():
@@ -252,6 +321,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--to", required=True, help="target folder (each view's folder is replaced)")
     p.add_argument("--database", help="DuckDB file (default: the analysts' snapshot)")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("report", help="rebuild (and with --send, deliver) one week's report")
+    p.add_argument("--week", type=_iso_week, required=True, help="an ISO week, e.g. 2026-W47")
+    p.add_argument("--send", action="store_true",
+                   help="deliver it: SMTP (smtp_default) or data/outbox/, once per recipient")
+    p.add_argument("--force", action="store_true",
+                   help="with --send: send again to recipients who already had this week")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("docs", help="write docs/warehouse.md from the live schema")
     p.add_argument("--check", action="store_true", help="exit 1 when the file is stale")

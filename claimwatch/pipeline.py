@@ -2,7 +2,7 @@
 small dicts (paths and counts) fit for XCom. Callable without Airflow."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from claimwatch.settings import Settings
@@ -188,6 +188,22 @@ def run_rules(settings: Settings, since: datetime | None = None) -> dict:
         return {**result, **publish(con, settings.snapshot_path)}
 
 
+def run_recent_rules(settings: Settings, weeks: int, anchor: datetime | None = None) -> dict:
+    """run_rules over the `weeks` before `anchor` (the end of a loaded window); without one,
+    before the end of the newest loaded window. Never the wall clock."""
+    from warehouse.db import connect, query_text
+
+    if anchor is None:
+        if not settings.warehouse_path.exists():
+            return {"rule_flags": 0, "reason": "no warehouse yet"}
+        with connect(settings.warehouse_path, read_only=True) as con:
+            anchor = con.execute(query_text("select_latest_window_end")).fetchone()[0]
+        if anchor is None:
+            return {"rule_flags": 0, "reason": "nothing loaded yet"}
+        anchor = anchor.replace(tzinfo=timezone.utc)
+    return {**run_rules(settings, anchor - timedelta(weeks=weeks)), "anchor": anchor.isoformat()}
+
+
 def publish_snapshot(settings: Settings) -> dict:
     """Copy the checked warehouse to the analysts' snapshot (warehouse/snapshot.py)."""
     from warehouse.db import connect
@@ -213,19 +229,42 @@ def ensure_week_ready(con, week: date) -> None:
                              "batch and re-run the ingest before reporting")
 
 
-def report_for(settings: Settings, interval_end: datetime, smtp=None) -> dict:
-    """Build and deliver the report of the last full week before `interval_end`."""
-    from reports.build import build_report, deliver
+def report_for(settings: Settings, interval_end: datetime, smtp=None, force: bool = False) -> dict:
+    """Build and deliver the report of the last full week (Monday to Monday in the report's
+    timezone, config/report.yaml) that ends at or before `interval_end`, the run's data
+    interval end. Never the clock."""
+    from reports.config import load_report_config
     from reports.window import report_week
+
+    config = load_report_config(settings.home)
+    return build_week(settings, report_week(interval_end, config.timezone), send=True,
+                      smtp=smtp, force=force, config=config)
+
+
+def build_week(settings: Settings, week: date, send: bool = False, smtp=None,
+               force: bool = False, config=None) -> dict:
+    """Rebuild the report of the week starting on Monday `week` (data/reports/<YYYY>-W<ww>.html);
+    with `send`, deliver it to every recipient that has not had it (all of them if `force`)."""
+    from reports.build import build_report
+    from reports.config import load_report_config
+    from reports.delivery import deliver
     from warehouse.db import connect, migrate
 
-    # Weeks are Monday 00:00 to Monday 00:00 UTC, as the crawl windows and views are.
-    week: date = report_week(interval_end, "UTC")
+    config = config or load_report_config(settings.home)
     with connect(settings.warehouse_path) as con:
         migrate(con)
         ensure_week_ready(con, week)
-        data, message, html_path = build_report(
-            con, week, settings.reports_dir, settings.report_from, settings.report_to,
-            quality_docs=settings.quality_dir / "index.html")
-        result = deliver(con, data, message, html_path, settings.outbox_dir, smtp)
-    return {"week_start": week.isoformat(), **result}
+        report = build_report(con, week, settings.reports_dir, config,
+                              quality_docs=_data_docs_link(settings, config))
+        result = {"week_start": week.isoformat(), "week": report.data.label,
+                  "html": str(report.html_path)}
+        if send:
+            result.update(deliver(con, report, config.recipients, settings.outbox_dir, smtp,
+                                  force=force, attempts=config.send_attempts,
+                                  backoff_seconds=config.backoff_seconds))
+    return result
+
+
+def _data_docs_link(settings: Settings, config) -> Path | str:
+    """Where the report links the Data Docs: a configured URL, else the local site's index."""
+    return config.data_docs_url or settings.quality_dir / "index.html"

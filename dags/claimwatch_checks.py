@@ -9,12 +9,14 @@ Param `weeks`: how far back to re-run (default 4).
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 from airflow.sdk import Asset, Param, dag, task
 
 WAREHOUSE = Asset("claimwatch://warehouse")
 WAREHOUSE_POOL = "claimwatch_warehouse"
+# Celery: only the worker beside the DuckDB file consumes this queue (docker-compose.yml).
+WAREHOUSE_QUEUE = "warehouse"
 
 
 @dag(
@@ -28,14 +30,16 @@ WAREHOUSE_POOL = "claimwatch_warehouse"
     doc_md=__doc__,
 )
 def claimwatch_checks():
-    @task(pool=WAREHOUSE_POOL)
-    def rules(params=None, dag_run=None) -> dict:
+    @task(pool=WAREHOUSE_POOL, queue=WAREHOUSE_QUEUE)
+    def rules(params=None, triggering_asset_events=None) -> dict:
         from claimwatch import pipeline, settings
 
-        # Anchored on the run's logical date (the Asset event), never the wall clock.
-        anchor = dag_run.logical_date or dag_run.run_after
-        since = anchor - timedelta(weeks=int(params["weeks"]))
-        return pipeline.run_rules(settings.load(), since)
+        # Anchored on the windows the triggering loads covered (the events' extra); a manual
+        # run anchors on the newest load in the warehouse. Never on the wall clock.
+        events = (triggering_asset_events or {}).get(WAREHOUSE, [])
+        ends = [datetime.fromisoformat(e.extra["window_end"]) for e in events
+                if (e.extra or {}).get("window_end")]
+        return pipeline.run_recent_rules(settings.load(), int(params["weeks"]), max(ends, default=None))
 
     rules()
 

@@ -5,11 +5,9 @@ claims, then write–audit–publish: stages the batch in DuckDB, audits it with
 Expectations (quarantining bad rows; a critical failure blocks the batch), and merges it and
 refreshes the analysts' snapshot only when it passes.
 
-Stages live in importable packages (`crawler`, `extractors`, `warehouse`, `checks`); each task
-is a few lines. XCom carries paths and counts. The crawl is sharded by host with dynamic task
-mapping (sources sharing a host stay in one shard, so politeness holds), and a killed shard
-resumes from the crawl state. Warehouse writers share the `claimwatch_warehouse` pool (one
-slot), because DuckDB allows one writing process.
+Stages live in importable packages; each task is a few lines; XCom carries paths and counts.
+The crawl is sharded by host (dynamic task mapping; a killed shard resumes). Warehouse writers
+share the `claimwatch_warehouse` pool (one slot) and the `warehouse` queue (docs/deploy.md).
 """
 from __future__ import annotations
 
@@ -19,7 +17,7 @@ from datetime import datetime, timedelta, timezone
 from airflow.sdk import Asset, CronTriggerTimetable, dag, get_current_context, task
 
 WAREHOUSE = Asset("claimwatch://warehouse")
-WAREHOUSE_POOL = "claimwatch_warehouse"
+WAREHOUSE_POOL, WAREHOUSE_QUEUE = "claimwatch_warehouse", "warehouse"
 # The demo and tests run with no retries, so a failure surfaces at once.
 RETRIES = int(os.environ.get("CLAIMWATCH_TASK_RETRIES", "2"))
 
@@ -70,7 +68,7 @@ def claimwatch_ingest():
 
     # Write–audit–publish: the batch is staged, audited with Great Expectations, and only then
     # merged where analysts can see it (and copied to their snapshot).
-    @task(pool=WAREHOUSE_POOL)
+    @task(pool=WAREHOUSE_POOL, queue=WAREHOUSE_QUEUE)
     def stage(crawled: dict, extracted: dict) -> dict:
         from claimwatch import pipeline, settings
 
@@ -80,16 +78,18 @@ def claimwatch_ingest():
         from claimwatch.airflow_support import alert_on_failure
         alert_on_failure(context)
 
-    @task(pool=WAREHOUSE_POOL, on_failure_callback=alert)
+    @task(pool=WAREHOUSE_POOL, queue=WAREHOUSE_QUEUE, on_failure_callback=alert)
     def audit(staged: dict) -> dict:
         from claimwatch import pipeline, settings
 
         return pipeline.audit_batch(settings.load())  # raises on a critical failure
 
-    @task(pool=WAREHOUSE_POOL, outlets=[WAREHOUSE])
-    def publish(audited: dict) -> dict:
+    @task(pool=WAREHOUSE_POOL, queue=WAREHOUSE_QUEUE, outlets=[WAREHOUSE])
+    def publish(audited: dict, outlet_events=None, data_interval_end=None) -> dict:
         from claimwatch import pipeline, settings
 
+        # The event names the window loaded: the checks DAG anchors on it, not on the clock.
+        outlet_events[WAREHOUSE].extra = {"window_end": data_interval_end.isoformat()}
         return pipeline.publish_batch(settings.load())
 
     crawled = crawl(crawl_shard.expand(shard=plan_crawl()))

@@ -15,6 +15,8 @@ from datetime import datetime, timezone
 from airflow.sdk import Param, dag, task
 
 WAREHOUSE_POOL = "claimwatch_warehouse"
+# Celery: only the worker beside the DuckDB file consumes this queue (docker-compose.yml).
+WAREHOUSE_QUEUE = "warehouse"
 
 
 @dag(
@@ -31,7 +33,7 @@ WAREHOUSE_POOL = "claimwatch_warehouse"
     doc_md=__doc__,
 )
 def claimwatch_reprocess():
-    @task(pool=WAREHOUSE_POOL)
+    @task(pool=WAREHOUSE_POOL, queue=WAREHOUSE_QUEUE)
     def reprocess(params=None) -> dict:
         from claimwatch import pipeline, settings
 
@@ -39,7 +41,7 @@ def claimwatch_reprocess():
         start = datetime.fromisoformat(since).replace(tzinfo=timezone.utc) if since else None
         return pipeline.reprocess(settings.load(), start, force=bool(params.get("all")))
 
-    @task(pool=WAREHOUSE_POOL)
+    @task(pool=WAREHOUSE_POOL, queue=WAREHOUSE_QUEUE)
     def publish(reprocessed: dict) -> dict:
         from claimwatch import pipeline, settings
 

@@ -98,3 +98,26 @@ def test_a_second_crawl_of_unchanged_pages_is_conditional_and_analyses_nothing(
     assert outcomes[server.url("/blog.html")] == "not_modified"
     assert outcomes[server.url("/clinic.html")] == "duplicate"
     assert sightings == (6, 3) and pointers == 3
+
+
+def test_recent_rules_anchor_on_loaded_windows_never_the_clock(tmp_path, monkeypatch):
+    """The checks DAG: an Asset event names the window it loaded; a manual run anchors on the
+    newest load. Either way the rules cover the weeks before that, whatever today is."""
+    from datetime import datetime, timezone
+
+    from claimwatch import pipeline, settings
+    from warehouse.db import connect, migrate
+
+    monkeypatch.setenv("CLAIMWATCH_HOME", str(tmp_path))
+    conf = settings.load()
+    assert pipeline.run_recent_rules(conf, 4)["reason"] == "no warehouse yet"
+    with connect(conf.warehouse_path) as con:
+        migrate(con)
+        for start in ("2026-10-26", "2026-11-02"):
+            load_batch(con, *write_batch(tmp_path / start, [
+                (f"https://eastbrook.example/{start}.html", page_html("clinic_page.html"))],
+                f"{start}T00:00:00+00:00"))
+    manual = pipeline.run_recent_rules(conf, 1)
+    assert manual["anchor"] == "2026-11-09T00:00:00+00:00"  # end of the newest window
+    event = pipeline.run_recent_rules(conf, 1, datetime(2026, 11, 2, tzinfo=timezone.utc))
+    assert event["anchor"] == "2026-11-02T00:00:00+00:00"

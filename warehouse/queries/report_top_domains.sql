@@ -16,4 +16,5 @@ FROM week_docs w
 LEFT JOIN flagged f USING (doc_id)
 LEFT JOIN terms t USING (doc_id)
 GROUP BY w.host
-ORDER BY flagged_documents DESC, w.host
+ORDER BY flagged_documents DESC, documents DESC, w.host
+LIMIT 25
