@@ -333,8 +333,8 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("docs", help="write docs/warehouse.md from the live schema")
     p.add_argument("--check", action="store_true", help="exit 1 when the file is stale")
     p.set_defaults(func=cmd_docs)
-    sub.add_parser("airflow-init", help="prepare .airflow/ (SQLite metadata, pools)") \
-        .set_defaults(func=cmd_airflow_init)
+    sub.add_parser("airflow-init", help="migrate the metadata DB; create the pool, and "
+                   "connections from CLAIMWATCH_SMTP_CONN").set_defaults(func=cmd_airflow_init)
     sub.add_parser("demo", help="run the pipeline over the demo web for four weeks") \
         .set_defaults(func=cmd_demo)
     p = sub.add_parser("serve-demo", help="serve the demo web on ports 8701-8704")
