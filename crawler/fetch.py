@@ -2,7 +2,7 @@
 decompression, connect/read/total timeouts, a content-type allowlist, charset detection, and
 bounded retries with backoff. Never raises for a bad response: it reports an outcome.
 
-Outcomes (the crawl adds robots_disallowed and duplicate): fetched, not_modified,
+Outcomes (the crawl adds robots_disallowed, duplicate and archive_error): fetched, not_modified,
 blocked_address, blocked_scheme, too_large, bad_content_type, redirect_loop,
 too_many_redirects, timeout, http_error, network_error, decode_error.
 """
@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 import urllib3
 
+from crawler.deadline import Attempt, WatchedHTTPPool, WatchedHTTPSPool
 from crawler.urls import normalize_url
 
 USER_AGENT = "claimwatch/0.1 (+https://github.com/claimwatch/claimwatch; health-claims monitor)"
@@ -37,6 +38,9 @@ _ALWAYS_BLOCKED = [ipaddress.ip_network(n) for n in (
 @dataclass(frozen=True)
 class FetchPolicy:
     allow_private_networks: bool = False  # loopback and private ranges: the demo and tests only
+    # Exact "host:port" authorities that may resolve to loopback or private addresses while
+    # allow_private_networks is off: one local test or demo server, not its whole network.
+    private_hosts: frozenset[str] = frozenset()
     max_bytes: int = 10 * 1024 * 1024
     max_redirects: int = 5
     connect_timeout: float = 10.0
@@ -84,12 +88,14 @@ class Fetcher:
         self._pinned: dict[tuple, urllib3.HTTPConnectionPool] = {}  # (scheme, host, port, ip)
 
     def get(self, url: str, allowed_types=HTML_TYPES, headers: dict | None = None,
-            may_follow=None) -> Response:
+            may_follow=None, keep_first: int | None = None) -> Response:
         """GET with retries. may_follow(target) -> (outcome, error) or None: a veto on each
-        redirect target, so a caller can apply robots.txt to it before it is requested."""
+        redirect target, so a caller can apply robots.txt to it before it is requested.
+        keep_first: read at most this many bytes and keep them (a robots.txt), instead of
+        refusing a body over max_bytes."""
         started = time.monotonic()
         for attempt in range(self.policy.max_retries + 1):
-            resp = self._get_once(url, allowed_types, headers, may_follow)
+            resp = self._get_once(url, allowed_types, headers, may_follow, keep_first)
             resp.attempts = attempt + 1
             wait = self._retry_wait(resp, attempt)
             if wait is None:
@@ -116,7 +122,18 @@ class Fetcher:
         ceiling = min(self.policy.max_backoff_seconds, self.policy.backoff_seconds * 2 ** attempt)
         return random.uniform(ceiling / 2, ceiling)
 
-    def _get_once(self, url, allowed_types, headers, may_follow) -> Response:
+    def _get_once(self, url, allowed_types, headers, may_follow, keep_first=None) -> Response:
+        # Fix (tests/hostile): total_timeout was checked only between body reads, so a server
+        # dripping its status line or headers a byte a second (slow loris) held a fetch for
+        # minutes: each byte reset the per-read timeout. The watch cuts the socket instead.
+        with Attempt(self.policy.total_timeout) as watch:
+            resp = self._hops(url, allowed_types, headers, may_follow, keep_first)
+        if watch.expired:  # whatever the cut socket looked like (a reset, an early EOF)
+            resp.outcome, resp.body = "timeout", b""
+            resp.error = f"no complete response after {self.policy.total_timeout:g} s"
+        return resp
+
+    def _hops(self, url, allowed_types, headers, may_follow, keep_first) -> Response:
         resp = Response(url=url, final_url=url)
         deadline = time.monotonic() + self.policy.total_timeout
         current, seen = url, {url}
@@ -159,7 +176,7 @@ class Fetcher:
                     continue
                 resp.final_url, resp.status = current, raw.status
                 resp.headers = {k.lower(): v for k, v in raw.headers.items()}
-                return self._read(raw, resp, allowed_types, deadline)
+                return self._read(raw, resp, allowed_types, deadline, keep_first)
             finally:
                 # Fix: a body left unread (redirect, error, refused type, over the cap) stayed on
                 # the keep-alive connection and was parsed as the next response's status line.
@@ -170,7 +187,8 @@ class Fetcher:
         resp.outcome, resp.error = "too_many_redirects", f"more than {self.policy.max_redirects}"
         return resp
 
-    def _read(self, raw, resp: Response, allowed_types, deadline: float) -> Response:
+    def _read(self, raw, resp: Response, allowed_types, deadline: float,
+              keep_first: int | None = None) -> Response:
         if resp.status == 304:
             resp.outcome = "not_modified"
             return resp
@@ -187,6 +205,10 @@ class Fetcher:
             # reads: a server trickling a byte a second never trips the per-read timeout.
             while chunk := raw.read1(64 * 1024, decode_content=True):
                 total += len(chunk)
+                if keep_first is not None and total > keep_first:
+                    chunks.append(chunk[:len(chunk) - (total - keep_first)])
+                    resp.error = f"only the first {keep_first} bytes were read"
+                    break
                 if total > self.policy.max_bytes:
                     resp.outcome, resp.error = "too_large", f"over {self.policy.max_bytes} bytes"
                     return resp
@@ -215,7 +237,9 @@ class Fetcher:
             return "blocked_scheme", f"scheme {parts.scheme or '(none)'} is not http(s)", None
         if parts.username is not None or parts.password is not None:
             return "blocked_scheme", "credentials in the URL", None
-        host = urllib3.util.parse_url(url).host or ""
+        parsed = urllib3.util.parse_url(url)
+        host = parsed.host or ""
+        authority = f"{host.lower()}:{parsed.port or (443 if parts.scheme.lower() == 'https' else 80)}"
         try:
             infos = socket.getaddrinfo(host.strip("[]"), None)
         except (socket.gaierror, ValueError, UnicodeError) as exc:  # bad IDNA labels too
@@ -225,9 +249,16 @@ class Fetcher:
             mapped = getattr(addr, "ipv4_mapped", None) or addr
             if any(mapped in net for net in _ALWAYS_BLOCKED if net.version == mapped.version):
                 return "blocked_address", f"{host} resolves to {addr} (link-local or metadata)", None
-            if not addr.is_global and not self.policy.allow_private_networks:
+            if not addr.is_global and not self.policy.allow_private_networks and \
+                    authority not in self.policy.private_hosts:
                 return "blocked_address", f"{host} resolves to non-public address {addr}", None
         return None, None, infos[0][4][0]
+
+    def close(self) -> None:
+        """Close the kept-alive connections (the fetcher stays usable: pools reopen)."""
+        pools, self._pinned = self._pinned, {}
+        for pool in pools.values():
+            pool.close()
 
     def _blocked(self, url: str) -> str | None:
         """Why `url` is refused, or None (the tests' view of check)."""
@@ -244,11 +275,10 @@ class Fetcher:
             options = dict(timeout=self._timeout, retries=False, maxsize=1)
             if parts.scheme == "https":
                 # TLS still verifies the certificate against the real host name.
-                pool = urllib3.HTTPSConnectionPool(address, parts.port or 443,
-                                                   server_hostname=parts.host,
-                                                   assert_hostname=parts.host, **options)
+                pool = WatchedHTTPSPool(address, parts.port or 443, server_hostname=parts.host,
+                                        assert_hostname=parts.host, **options)
             else:
-                pool = urllib3.HTTPConnectionPool(address, parts.port or 80, **options)
+                pool = WatchedHTTPPool(address, parts.port or 80, **options)
             self._pinned[key] = pool
         host_header = parts.host if parts.port in (None, 80, 443) else f"{parts.host}:{parts.port}"
         return pool.urlopen("GET", parts.request_uri, headers={**headers, "Host": host_header},
@@ -281,12 +311,17 @@ def detect_charset(content_type: str, body: bytes) -> str:
 
     declared = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", content_type or "", re.I)
     meta = _META_CHARSET.search(body[:4096])
-    for name in (declared and declared.group(1), meta and meta.group(1).decode("ascii")):
+    for name, in_meta in ((declared and declared.group(1), False),
+                          (meta and meta.group(1).decode("ascii"), True)):
         if name:
             try:
-                return codecs.lookup(name).name
+                found = codecs.lookup(name).name
             except LookupError:
                 continue
+            # Fix (tests/hostile): a <meta> that could be read as ASCII is not UTF-16, whatever
+            # it says; browsers then use UTF-8 (WHATWG "prescan": utf-16 from a meta is utf-8).
+            # Decoded as UTF-16, the page was turned into CJK noise with no main text.
+            return "utf-8" if in_meta and found.startswith("utf-16") else found
     for name in ("utf-8", "cp1252"):
         # windows-1252 next: the WHATWG encoding standard's fallback for legacy pages in
         # Western locales; a detector guessing among close code pages (cp1250) does worse.

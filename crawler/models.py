@@ -24,6 +24,9 @@ class Source:
     max_bytes: int | None = None     # politeness and safety overrides of the FetchPolicy
     timeout_seconds: float | None = None
     allow_private_networks: bool = False  # loopback/private addresses: the demo and tests only
+    # "host:port" pairs that may be on loopback or private addresses although
+    # allow_private_networks is off (a test server); every other private address stays refused.
+    allow_private_hosts: tuple[str, ...] = ()
 
     def due(self, window_start: datetime) -> bool:
         """Whether this source is crawled in the window starting then (weeks counted from a
@@ -90,5 +93,6 @@ class FetchRecord:
 # Every outcome a fetch record can have (v_fetch_log.outcome). Bodies exist for the first three.
 OUTCOMES = ("fetched", "not_modified", "duplicate", "robots_disallowed", "blocked_address",
             "blocked_scheme", "too_large", "bad_content_type", "redirect_loop",
-            "too_many_redirects", "timeout", "http_error", "network_error", "decode_error")
+            "too_many_redirects", "timeout", "http_error", "network_error", "decode_error",
+            "archive_error")  # archive_error: the response came, but could not be archived
 WITH_BODY = ("fetched", "not_modified", "duplicate")

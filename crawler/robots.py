@@ -9,8 +9,8 @@ from protego import Protego
 
 from crawler.fetch import Fetcher
 
-MAX_ROBOTS_BYTES = 512 * 1024
-MAX_CRAWL_DELAY = 60.0  # seconds  # RFC 9309 asks crawlers to read at least 500 KiB
+MAX_ROBOTS_BYTES = 512 * 1024  # RFC 9309 asks crawlers to read at least 500 KiB; no more is read
+MAX_CRAWL_DELAY = 60.0  # seconds
 
 
 class RobotsCache:
@@ -20,7 +20,8 @@ class RobotsCache:
     def __init__(self, fetcher: Fetcher | None = None, user_agent: str = "claimwatch",
                  on_response=None, fetch=None, ttl_seconds: float = 3600.0, clock=time.monotonic):
         self.user_agent, self.ttl, self.clock = user_agent, ttl_seconds, clock
-        self.fetch = fetch or (lambda url: fetcher.get(url, allowed_types=None))
+        self.fetch = fetch or (lambda url: fetcher.get(url, allowed_types=None,
+                                                       keep_first=MAX_ROBOTS_BYTES))
         self.on_response = on_response or (lambda resp: None)  # for the fetch log
         self._rules: dict[str, Protego | bool] = {}
         self._fetched_at: dict[str, float] = {}

@@ -12,7 +12,9 @@ _FIELDS = {
     "name": str, "seeds": list, "sitemaps": list, "feeds": list, "allow": list, "deny": list,
     "max_depth": int, "max_pages": int, "delay_seconds": (int, float), "crawl_every_weeks": int,
     "max_bytes": int, "timeout_seconds": (int, float), "allow_private_networks": bool,
+    "allow_private_hosts": list,
 }
+_AUTHORITY = re.compile(r"^(?:[a-z0-9.-]+|\[[0-9a-f:.]+\]):[0-9]{1,5}$")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 
 
@@ -64,6 +66,10 @@ def _source(path: Path, line: int, entry: dict) -> Source:
         for url in entry.get(key, []):
             if not isinstance(url, str) or not re.match(r"^https?://[^\s/]+", url):
                 raise SourcesError(f"{where}: field {key!r}: not an http(s) URL: {url!r}")
+    for authority in entry.get("allow_private_hosts", []):
+        if not isinstance(authority, str) or not _AUTHORITY.match(authority):
+            raise SourcesError(f"{where}: field 'allow_private_hosts': not a lower-case "
+                               f"host:port: {authority!r}")
     for key in ("allow", "deny"):
         for pattern in entry.get(key, []):
             try:

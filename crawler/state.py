@@ -117,11 +117,23 @@ class CrawlState:
 
     def records(self, run_key: str, sources: list[str] | None = None) -> list[dict]:
         """The run's records in the order they were made."""
-        with self._lock:
-            rows = self._con.execute(
-                "SELECT source, record FROM run_fetches WHERE run_key = ? ORDER BY rowid",
-                [run_key]).fetchall()
-        return [json.loads(r) for s, r in rows if sources is None or s in sources]
+        return list(self.iter_records(run_key, sources))
+
+    def iter_records(self, run_key: str, sources: list[str] | None = None, batch: int = 2000):
+        """The run's records in the order they were made, read `batch` rows at a time."""
+        wanted = None if sources is None else set(sources)
+        last = 0
+        while True:
+            with self._lock:
+                rows = self._con.execute(
+                    "SELECT rowid, source, record FROM run_fetches WHERE run_key = ? AND rowid > ? "
+                    "ORDER BY rowid LIMIT ?", [run_key, last, batch]).fetchall()
+            for rowid, source, record in rows:
+                if wanted is None or source in wanted:
+                    yield json.loads(record)
+            if len(rows) < batch:
+                return
+            last = rows[-1][0]
 
     def close(self) -> None:
         with self._lock:

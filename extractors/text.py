@@ -15,6 +15,11 @@ _CANONICAL = re.compile(
 _HREF = re.compile(r"\bhref=[\"']([^\"']{1,2000})[\"']", re.IGNORECASE)
 
 
+# No <script> or <style> the extractors use (JSON-LD metadata, say) is this long.
+MAX_RAW_TEXT = 1_000_000
+_RAW_TEXT_OPEN = re.compile(r"<(script|style)\b[^<>]{0,2000}>", re.IGNORECASE)
+
+
 class ExtractionError(ValueError):
     """The page has no extractable main text (skip it and record why)."""
 
@@ -29,6 +34,7 @@ def extract_page(html: str, url: str) -> tuple[Page, tuple[tuple[int, int, str],
     """Return the page and the character spans of its links within `page.text`."""
     import trafilatura
 
+    html = _without_huge_raw_text(html)
     doc = trafilatura.bare_extraction(
         html, url=url, with_metadata=True, include_links=True, include_comments=False,
         include_tables=True, deduplicate=False,
@@ -58,6 +64,25 @@ def extract_page(html: str, url: str) -> tuple[Page, tuple[tuple[int, int, str],
         links=tuple(Link(href=href, text=anchor) for _, _, href, anchor in spans),
     )
     return page, tuple((start, end, href) for start, end, href, _ in spans)
+
+
+def _without_huge_raw_text(html: str) -> str:
+    """The page with the content of each <script> or <style> over MAX_RAW_TEXT characters
+    removed. Fix (tests/hostile): libxml2 gives up at a text node of about 10 MB, so a page
+    with a 10 MB inline script lost everything after it, main text included; below that,
+    htmldate's patterns spent seconds scanning the script. One forward pass: linear."""
+    if len(html) <= MAX_RAW_TEXT:
+        return html
+    lower, out, copied, search = html.lower(), [], 0, 0
+    while m := _RAW_TEXT_OPEN.search(lower, search):
+        close = lower.find(f"</{m.group(1)}", m.end())
+        if close < 0:
+            break  # unclosed: the rest of the page is its content, as a parser reads it
+        if close - m.end() > MAX_RAW_TEXT:
+            out.append(html[copied:m.end()])
+            copied = close
+        search = close
+    return "".join(out) + html[copied:]
 
 
 def detect_language(text: str) -> str | None:

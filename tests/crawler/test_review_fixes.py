@@ -17,7 +17,7 @@ def test_an_out_of_range_date_is_no_date():
 
 def test_a_huge_crawl_delay_is_capped():
     class FakeFetcher:
-        def get(self, url, allowed_types=None):
+        def get(self, url, allowed_types=None, **kwargs):
             from crawler.fetch import Response
             return Response(url=url, final_url=url, status=200, outcome="fetched",
                             body=b"User-agent: *\nCrawl-delay: 86400\n")

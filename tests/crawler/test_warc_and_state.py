@@ -100,3 +100,17 @@ def test_state_is_safe_across_threads(tmp_path):
     records = state.records("run")
     assert len(records) == 200 and len({(r["source"], r["url"]) for r in records}) == 200
     state.close()
+
+
+def test_records_are_read_in_batches_in_the_order_they_were_made(tmp_path):
+    """write_fetch_log streams them (a 50,000-page run's list was a memory spike)."""
+    state = CrawlState(tmp_path / "s.sqlite")
+    for i in range(7):
+        for run, source in (("run", "a"), ("other", "a"), ("run", "b")):
+            state.save(run, {"source": source, "url": f"https://x.example/{i}", "kind": "page"})
+    every = [(r["source"], r["url"]) for r in state.records("run")]
+    assert len(every) == 14 and every[:2] == [("a", "https://x.example/0"), ("b", "https://x.example/0")]
+    assert [(r["source"], r["url"]) for r in state.iter_records("run", batch=3)] == every
+    assert [r["url"] for r in state.iter_records("run", ["b"], batch=2)] == \
+        [f"https://x.example/{i}" for i in range(7)]
+    state.close()
