@@ -71,17 +71,21 @@ advice of your physician with any questions you may have regarding a medical con
 """
 
 
-def _lastmod(host: int, page: int) -> date:
-    # Spread over 2025, so a crawler's time window must really cover the whole year.
+def _lastmod(host: int, page: int, week: date | None = None) -> date:
+    # Spread over 2025, so a crawler's time window must really cover the whole year; or over
+    # the seven days from `week`, for a pipeline run over one weekly window.
+    if week is not None:
+        return week + timedelta(days=(host * 37 + page * 11) % 7)
     return date(2025, 1, 1) + timedelta(days=(host * 37 + page * 11) % 365)
 
 
-def _page(rng: random.Random, bases: list[str], host: int, page: int, pages: int) -> bytes:
+def _page(rng: random.Random, bases: list[str], host: int, page: int, pages: int,
+          week: date | None = None) -> bytes:
     topic = rng.choice(TOPICS)
     title = f"{topic.capitalize()}: {rng.choice(CLAIMS)}? (part {page})"
     author = rng.choice(["Dana Ortiz", "Sam Patel", "Lee Novak", "Kim Adeyemi", "Alex Berg"])
     parts = [HEADER.format(title=title, host=host, url=f"{bases[host]}/articles/{page}.html",
-                           day=_lastmod(host, page), author=author)]
+                           day=_lastmod(host, page, week), author=author)]
     for n in range(rng.randint(6, 10)):
         if n % 3 == 2:
             parts.append(f"<h2>What about {rng.choice(TOPICS)}?</h2>\n")
@@ -99,9 +103,9 @@ def _page(rng: random.Random, bases: list[str], host: int, page: int, pages: int
     return "".join(parts).encode()
 
 
-def _sitemap(base: str, host: int, pages: int) -> bytes:
+def _sitemap(base: str, host: int, pages: int, week: date | None = None) -> bytes:
     urls = "".join(f"<url><loc>{base}/articles/{p}.html</loc>"
-                   f"<lastmod>{_lastmod(host, p)}</lastmod></url>\n" for p in range(pages))
+                   f"<lastmod>{_lastmod(host, p, week)}</lastmod></url>\n" for p in range(pages))
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
             f"{urls}</urlset>\n").encode()
@@ -129,17 +133,17 @@ def _handler(files: dict[str, tuple[str, bytes]]):
 
 
 @contextmanager
-def serve_site(hosts: int = 20, pages: int = 250, seed: int = 7):
+def serve_site(hosts: int = 20, pages: int = 250, seed: int = 7, week: date | None = None):
     # Bind every server first: pages link across hosts, so all ports must be known.
     servers = [ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler) for _ in range(hosts)]
     bases = [f"http://127.0.0.1:{s.server_address[1]}" for s in servers]
     for h, server in enumerate(servers):
         rng = random.Random(seed * 1_000_003 + h)
         files = {"/robots.txt": ("text/plain", ROBOTS),
-                 "/sitemap.xml": ("application/xml", _sitemap(bases[h], h, pages))}
+                 "/sitemap.xml": ("application/xml", _sitemap(bases[h], h, pages, week))}
         for p in range(pages):
             files[f"/articles/{p}.html"] = ("text/html; charset=utf-8",
-                                            _page(rng, bases, h, p, pages))
+                                            _page(rng, bases, h, p, pages, week))
         server.RequestHandlerClass = _handler(files)
         server.daemon_threads = True
         threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -1,6 +1,6 @@
 """Crawl throughput beside Scrapy, on a local multi-host site (bench/crawl_site.py).
 
-    python -m bench.crawl_speed [--hosts 20 --pages 250 --concurrency 16 --repeat 3]
+    python -m bench.crawl_speed [--hosts 20 --pages 250 --concurrency 16 --repeat 5]
 
 Target (issue): with delays off for loopback, claimwatch fetches at least as many pages per
 second as Scrapy configured the same way (robots on, same total concurrency, one request at a
@@ -16,7 +16,6 @@ import hashlib
 import json
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -179,12 +178,53 @@ def run_child(name: str, bases: list[str], concurrency: int) -> dict:
     return {**result, "process_s": wall, "rss_mib": usage.ru_maxrss / 1024}  # KiB on Linux
 
 
+def measure(hosts: int, pages: int, concurrency: int, runs: int,
+            crawlers=CRAWLERS, warmup: int = 1) -> dict:
+    """Warm-up crawls, then `runs` crawls per crawler, alternating, against one site; per run
+    the pages/s of each, and their ratio within the same round (so machine noise cancels)."""
+    from bench import harness
+    from bench.crawl_site import serve_site
+
+    runs_by: dict[str, list[dict]] = {name: [] for name in crawlers}
+    with serve_site(hosts, pages) as bases:
+        for i in range(warmup + runs):
+            for name in crawlers:
+                r = run_child(name, bases, concurrency)
+                r["complete"] = (r["pages"], r["robots"], r["sitemaps"]) == (hosts * pages, hosts, hosts)
+                print(f"{'warm-up' if i < warmup else f'run {i - warmup + 1}'} {name}: "
+                      f"{r['pages']} pages, {r['archive_mib']:.1f} MiB archived, {r['seconds']:.2f} s, "
+                      f"{r['rss_mib']:.0f} MiB{'' if r['complete'] else '  INCOMPLETE'}", file=sys.stderr)
+                if i >= warmup:
+                    runs_by[name].append(r)
+    out = {"hosts": hosts, "pages_per_host": pages, "concurrency": concurrency, "crawlers": {}}
+    for name, rs in runs_by.items():
+        out["crawlers"][name] = {
+            "pages": sorted({r["pages"] for r in rs}), "complete": all(r["complete"] for r in rs),
+            "seconds": harness.summary([r["seconds"] for r in rs]),
+            "pages_per_s": harness.summary([r["pages"] / r["seconds"] for r in rs]),
+            "process_s": harness.summary([r["process_s"] for r in rs]),
+            "rss_mib": max(r["rss_mib"] for r in rs)}
+    if set(crawlers) == set(CRAWLERS):
+        out["ratio"] = harness.summary([b["seconds"] / a["seconds"] for a, b in
+                                        zip(runs_by["claimwatch"], runs_by["scrapy"])])
+    return out
+
+
+def run(quick: bool = False) -> dict:
+    """The section for bench/run.py: 20 hosts x 250 pages (quick: 4 x 40)."""
+    from bench import harness
+
+    if quick:
+        return measure(4, 40, 16, runs=2)
+    return measure(20, 250, 16, runs=harness.RUNS)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--hosts", type=int, default=20)
     ap.add_argument("--pages", type=int, default=250)
     ap.add_argument("--concurrency", type=int, default=16)
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--only", choices=CRAWLERS, action="append", help="run just this crawler")
     ap.add_argument("--child", choices=CRAWLERS, help=argparse.SUPPRESS)
     ap.add_argument("--workdir", type=Path, help=argparse.SUPPRESS)
@@ -196,36 +236,18 @@ def main() -> None:
         print(json.dumps(runner(args.bases.split(","), args.concurrency, args.workdir)))
         return
 
-    from bench.crawl_site import serve_site
-
-    crawlers = args.only or CRAWLERS
-    runs: dict[str, list[dict]] = {name: [] for name in crawlers}
-    with serve_site(args.hosts, args.pages) as bases:
-        for i in range(args.repeat):
-            for name in crawlers:
-                r = run_child(name, bases, args.concurrency)
-                runs[name].append(r)
-                complete = (r["pages"], r["robots"], r["sitemaps"]) == (
-                    args.hosts * args.pages, args.hosts, args.hosts)
-                print(f"run {i + 1} {name}: {r['pages']} pages, {r['robots']} robots, "
-                      f"{r['sitemaps']} sitemaps, {r['archive_mib']:.1f} MiB archived, "
-                      f"{r['seconds']:.2f} s, {r['rss_mib']:.0f} MiB"
-                      f"{'' if complete else '  INCOMPLETE'}", file=sys.stderr)
-
+    r = measure(args.hosts, args.pages, args.concurrency, args.repeat, args.only or CRAWLERS)
     print(f"\n{args.hosts} hosts x {args.pages} pages on 127.0.0.1, concurrency "
-          f"{args.concurrency}, one request at a time per host, {args.repeat} runs each "
-          f"(crawl time excludes interpreter start; process time includes it)\n")
-    print("| crawler | pages fetched | crawl s best / median | pages/s best / median "
-          "| process s median | peak RSS MiB max |")
-    print("|---|---|---|---|---|---|")
-    for name, rs in runs.items():
-        secs = [r["seconds"] for r in rs]
-        pages = sorted({r["pages"] for r in rs})
-        rates = [r["pages"] / r["seconds"] for r in rs]
-        print(f"| {name} | {'/'.join(map(str, pages))} | {min(secs):.2f} / "
-              f"{statistics.median(secs):.2f} | {max(rates):.0f} / {statistics.median(rates):.0f} "
-              f"| {statistics.median(r['process_s'] for r in rs):.2f} "
-              f"| {max(r['rss_mib'] for r in rs):.0f} |")
+          f"{args.concurrency}, one request at a time per host, median of {args.repeat} runs "
+          f"after a warm-up (min–max)\n")
+    print("| crawler | pages fetched | crawl s | pages/s | peak RSS MiB |")
+    print("|---|---|---|---|---|")
+    for name, c in r["crawlers"].items():
+        s, p = c["seconds"], c["pages_per_s"]
+        print(f"| {name} | {'/'.join(map(str, c['pages']))} | {s['median']:.2f} ({s['min']:.2f}–{s['max']:.2f}) "
+              f"| {p['median']:.0f} ({p['min']:.0f}–{p['max']:.0f}) | {c['rss_mib']:.0f} |")
+    if "ratio" in r:
+        print(f"\nScrapy's time / claimwatch's, per round: median {r['ratio']['median']:.2f}")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,6 @@ import hashlib
 import itertools
 import json
 import random
-import resource
 import threading
 import time
 from datetime import datetime
@@ -21,12 +20,6 @@ COOKBOOK = ROOT / "docs" / "queries.md"
 FIRST_WEEK = datetime(2026, 1, 5)
 WEEKS = 52
 MENTION_TABLES = ("term_mentions", "dosing_mentions", "claims", "document_flags")
-
-
-def peak_rss_mib() -> float:
-    # ru_maxrss is KiB on Linux and covers DuckDB's buffers too: it runs in this process.
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
 
 
 # --------------------------------------------------------------------------------------------
@@ -248,49 +241,56 @@ def timed_load(con, fetches, analyses, timeout: float) -> dict:
             "other": total - staged["seconds"] - merge - sweep, "error": error, "slowest": slowest}
 
 
-def bench_load(workdir: Path, mention_rows: int, timeout: float) -> None:
+def bench_load(workdir: Path, mention_rows: int, timeout: float, runs: int,
+               budget_s: float | None = None) -> dict:
+    """Load a synthetic batch of `mention_rows` mention rows into an empty warehouse, then load
+    it again (idempotence: every table's row count unchanged). Each run starts from a fresh
+    file; the batch is generated once, outside the clock."""
+    import sys
+
+    from bench import harness
     from warehouse.db import connect, migrate
 
     t0 = time.perf_counter()
-    fetches, analyses, rows = synthetic_batch(workdir / "batch", mention_rows)
+    fetches, analyses, rows = synthetic_batch(workdir / f"batch-{mention_rows}", mention_rows)
     generated = time.perf_counter() - t0
     docs = sum(1 for _ in open(analyses, encoding="utf-8"))
     size_mib = (fetches.stat().st_size + analyses.stat().st_size) / 2**20
-    db_path = workdir / "load.duckdb"
-    db_path.unlink(missing_ok=True)
-    con = connect(db_path)
-    migrate(con)
-    first = timed_load(con, fetches, analyses, timeout)
-    after_first = table_counts(con)
-    # A load that timed out rolled back: re-loading would only time out again.
-    second = timed_load(con, fetches, analyses, timeout) if not first["error"] else None
-    after_second = table_counts(con)
-    swept = con.execute("SELECT count(*) FROM term_mentions WHERE origin = 'known_term'").fetchone()[0]
-    con.close()
-    loaded = sum(after_first.get(t, 0) for t in MENTION_TABLES)
-    print(f"\n## Batch load ({rows:,} extractor mention rows, {docs:,} documents, "
-          f"{size_mib:,.0f} MiB of JSONL; generated in {generated:.0f} s)\n")
-    print("| run | total s | staging (Python) s | merge SQL s | sweep SQL s | other s "
-          "| mention rows/s | result |")
-    print("|---|---|---|---|---|---|---|---|")
-    for name, r in (("first load", first), ("re-load, same batch", second)):
-        if r is None:
-            print(f"| {name} | — | — | — | — | — | — | skipped: the first load failed |")
-            continue
-        result = f"failed: {r['error']}" if r["error"] else "ok"
-        rate = f"{rows / r['total']:,.0f}" if not r["error"] else "—"
-        print(f"| {name} | {r['total']:.1f} | {r['stage']:.1f} | {r['merge']:.1f} "
-              f"| {r['sweep']:.1f} | {r['other']:.1f} | {rate} | {result} |")
-    print("\nSlowest statements of the first load: " + "; ".join(
-        f"`{label.strip('- ')}` {seconds:.1f} s" for label, seconds in first["slowest"]) + ".")
-    same = after_first == after_second if second else "not tested (no re-load)"
-    print(f"\nRows after load: {loaded:,} mention rows, of which {swept:,} term_mentions the "
-          f"sweep added; "
-          f"re-load idempotent (all table counts identical): **{same}**. "
-          f"Peak RSS so far: {peak_rss_mib():,.0f} MiB.")
-    if not same:
-        for t in sorted(after_first):
-            if after_first[t] != after_second.get(t):
-                print(f"- {t}: {after_first[t]:,} → {after_second.get(t):,}")
+    db_path = workdir / f"load-{mention_rows}.duckdb"
 
+    def one_run() -> dict:
+        for p in (db_path, Path(str(db_path) + ".wal")):
+            p.unlink(missing_ok=True)
+        con = connect(db_path)
+        migrate(con)
+        first = timed_load(con, fetches, analyses, timeout)
+        after_first = table_counts(con)
+        second = timed_load(con, fetches, analyses, timeout) if not first["error"] else None
+        after_second = table_counts(con)
+        swept = con.execute("SELECT count(*) FROM term_mentions WHERE origin = 'known_term'").fetchone()[0]
+        con.close()
+        changed = {t: [after_first[t], after_second.get(t)] for t in after_first
+                   if after_first[t] != after_second.get(t)}
+        print(f"  load {rows:,} rows: {first['total']:.1f} s, re-load "
+              f"{second['total'] if second else float('nan'):.1f} s", file=sys.stderr)
+        return {"load_s": first["total"], "reload_s": second["total"] if second else None,
+                "stage_s": first["stage"], "merge_s": first["merge"], "sweep_s": first["sweep"],
+                "other_s": first["other"], "error": first["error"] or (second or {}).get("error"),
+                "idempotent": bool(second) and not changed, "changed": changed,
+                "loaded_rows": sum(after_first.get(t, 0) for t in MENTION_TABLES),
+                "swept_rows": swept, "slowest": first["slowest"]}
 
+    results = harness.repeat(one_run, runs, warmup=0, budget_s=budget_s)
+    for p in (db_path, Path(str(db_path) + ".wal")):
+        p.unlink(missing_ok=True)
+    ok = [r for r in results if not r["error"]]
+    summary = {k: harness.collect(ok, k) for k in ("load_s", "reload_s", "stage_s", "merge_s",
+                                                   "sweep_s", "other_s")} if ok else {}
+    return {"mention_rows": rows, "documents": docs, "batch_mib": size_mib,
+            "generated_s": generated, **summary,
+            "rows_per_s": harness.summary([rows / r["load_s"] for r in ok]) if ok else None,
+            "idempotent": all(r["idempotent"] for r in results),
+            "errors": [r["error"] for r in results if r["error"]],
+            "changed": next((r["changed"] for r in results if r["changed"]), {}),
+            "loaded_rows": results[0]["loaded_rows"], "swept_rows": results[0]["swept_rows"],
+            "slowest": results[0]["slowest"]}

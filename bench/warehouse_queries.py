@@ -4,15 +4,13 @@ the latency of every view, report query and cookbook query. Run through
 from __future__ import annotations
 
 import re
-import statistics
 import threading
 import time
 from datetime import timedelta
 from pathlib import Path
 
 from bench.warehouse_batch import (CONDITIONS, COOKBOOK, DOSING_KINDS, EFFECTS, FIRST_WEEK, FLAG_KINDS,
-                                   MENTION_TABLES, SUBSTANCES, UNITS, WEEKS, peak_rss_mib,
-                                   table_counts)
+                                   MENTION_TABLES, SUBSTANCES, UNITS, WEEKS, table_counts)
 from warehouse.db import query_text
 
 
@@ -159,11 +157,12 @@ def cookbook_queries() -> list[tuple[str, str]]:
     return out
 
 
-def time_query(con, sql: str, params: list, runs: int, slow: float,
-               timeout: float) -> tuple[str, str]:
-    """Median of `runs` timed runs after one warm-up, as (seconds, note). A query whose warm-up
-    takes longer than `slow` s is timed once only: its miss is clear and the budget is short.
-    One still running after `timeout` s is interrupted, so a runaway query cannot stall the rest."""
+def time_query(con, sql: str, params: list, runs: int, slow: float, timeout: float) -> dict:
+    """Median of `runs` timed runs after one warm-up. A query whose warm-up takes longer than
+    `slow` s is timed once only: its miss is clear and the budget is short. One still running
+    after `timeout` s is interrupted, so a runaway query cannot stall the rest."""
+    from bench import harness
+
     timer = threading.Timer(timeout, con.interrupt)
     timer.start()
     try:
@@ -172,90 +171,107 @@ def time_query(con, sql: str, params: list, runs: int, slow: float,
         warm = time.perf_counter() - t0
     except Exception as exc:  # the cookbook may hold work in progress
         if "Interrupt" in str(exc):
-            return f"> {timeout:.0f}", "interrupted (timeout)"
-        return "—", f"error: {type(exc).__name__}: {str(exc).splitlines()[0][:80]}"
+            return {"seconds": None, "note": f"interrupted after {timeout:.0f} s"}
+        return {"seconds": None, "note": f"error: {type(exc).__name__}: {str(exc).splitlines()[0][:80]}"}
     finally:
         timer.cancel()
     if warm > slow:
-        return f"{warm:.2f}", "single run (slow)"
+        return {"seconds": harness.summary([warm]), "note": "single run (slow)"}
     times = []
     for _ in range(runs):
         t0 = time.perf_counter()
         con.execute(sql, params).fetchall()
         times.append(time.perf_counter() - t0)
-    return f"{statistics.median(times):.3f}", ""
+    return {"seconds": harness.summary(times), "note": ""}
 
 
-def bench_queries(workdir: Path, documents: int, mentions: int, runs: int, slow: float,
-                  explain: float, timeout: float) -> None:
-    from warehouse.db import QUERIES, connect, create_views, migrate, view_names
+def build(workdir: Path, documents: int, mentions: int, name: str = "views.duckdb") -> dict:
+    """A fresh synthetic warehouse of this size, its views created; returns where and what."""
+    from warehouse.db import connect, create_views, migrate
 
-    db_path = workdir / "views.duckdb"
+    db_path = workdir / name
     for p in (db_path, Path(str(db_path) + ".wal")):
         p.unlink(missing_ok=True)
     con = connect(db_path)
     migrate(con)
     t0 = time.perf_counter()
-    build = build_warehouse(con, documents, mentions)
+    steps = build_warehouse(con, documents, mentions)
     built = time.perf_counter() - t0
     create_views(con)
     counts = table_counts(con)
-    mention_rows = sum(counts[t] for t in MENTION_TABLES)
-    week = (FIRST_WEEK + timedelta(weeks=WEEKS // 2)).date()  # mid-year: sightings carried over
-    print(f"\n## Query latency ({counts['documents']:,} documents, {mention_rows:,} mention rows, "
-          f"{counts['document_sightings']:,} sightings, {counts['fetches']:,} fetches; "
-          f"built in {built:.0f} s, {db_path.stat().st_size / 2**30:.1f} GiB)\n")
-    print("Build steps (s): " + ", ".join(f"{k} {v:.1f}" for k, v in build.items()) + "\n")
-    print(f"Median of {runs} runs after one warm-up; week = {week}. Weekly views are timed as "
-          f"`SELECT count(*) FROM (SELECT * FROM view WHERE week_start = '{week}')`; views "
-          f"without week_start as `SELECT count(*) FROM view` (the whole view).\n")
-    print("| query | form | rows | seconds | under 1 s | note |")
-    print("|---|---|---|---|---|---|")
-    slow_ones = []
+    con.close()
+    return {"path": str(db_path), "documents": counts["documents"],
+            "mention_rows": sum(counts[t] for t in MENTION_TABLES),
+            "sightings": counts["document_sightings"], "fetches": counts["fetches"],
+            "build_s": built, "steps": steps, "gib": db_path.stat().st_size / 2**30}
 
-    def report(name, form, sql, params=()):
-        seconds, note = time_query(con, sql, list(params), runs, slow, timeout)
-        rows = "—"
-        if seconds.startswith(">"):
-            print(f"| {name} | {form} | — | {seconds} | **no** | {note} |", flush=True)
-            return
-        if seconds != "—":
-            rows = f"{con.execute(f'SELECT count(*) FROM ({sql})', list(params)).fetchone()[0]:,}" \
-                if not sql.lstrip().lower().startswith("select count(*)") else \
-                f"{con.execute(sql, list(params)).fetchone()[0]:,}"
-        ok = "—" if seconds == "—" else ("yes" if float(seconds) < 1 else "**no**")
-        print(f"| {name} | {form} | {rows} | {seconds} | {ok} | {note} |", flush=True)
-        if seconds != "—" and float(seconds) >= explain:
-            slow_ones.append((name, sql, params))
+
+def report_week():
+    """Mid-year, so documents first seen earlier are carried over as sightings."""
+    return (FIRST_WEEK + timedelta(weeks=WEEKS // 2)).date()
+
+
+def bench_queries(db_path: Path, runs: int, slow: float, explain: float, timeout: float) -> dict:
+    """Latency of every view (weekly views filtered to one week), report query and cookbook
+    query on the warehouse at `db_path`."""
+    import sys
+
+    from warehouse.db import QUERIES, connect, view_names
+
+    con = connect(db_path)
+    week = report_week()
+    results, slow_ones = [], []
+
+    def measure(name, kind, form, sql, params=()):
+        r = time_query(con, sql, list(params), runs, slow, timeout)
+        rows = None
+        if r["seconds"]:
+            wrapped = sql if sql.lstrip().lower().startswith("select count(*)") else \
+                f"SELECT count(*) FROM ({sql})"
+            try:
+                rows = con.execute(wrapped, list(params)).fetchone()[0]
+            except Exception:  # a multi-statement cookbook query: its row count is not needed
+                rows = None
+            if r["seconds"]["median"] >= explain:
+                slow_ones.append((name, sql, params))
+        results.append({"name": name, "kind": kind, "form": form, "rows": rows, **r})
+        med = r["seconds"]["median"] if r["seconds"] else None
+        print(f"  {name}: {med if med is None else round(med, 3)} s {r['note']}", file=sys.stderr)
 
     for view in view_names():
         columns = {r[0] for r in con.execute(f"DESCRIBE {view}").fetchall()}
         if "week_start" in columns:
-            report(view, "week", f"SELECT count(*) FROM (SELECT * FROM {view} WHERE week_start = ?)",
-                   [week])
+            measure(view, "weekly view", "week",
+                    f"SELECT count(*) FROM (SELECT * FROM {view} WHERE week_start = ?)", [week])
         else:
-            report(view, "full", f"SELECT count(*) FROM (SELECT * FROM {view})")
+            measure(view, "view", "whole", f"SELECT count(*) FROM (SELECT * FROM {view})")
     # The weekly report's own queries ($1 = the week) read the same views.
+    # $2, where a query has it, is the term groups the report shows: the week's top 30.
+    shown = [r[0] for r in con.execute(
+        """SELECT group_key FROM weekly_unsupported_terms WHERE week_start = ?
+           ORDER BY documents DESC, group_key LIMIT 30""", [week]).fetchall()]
     for path in sorted(QUERIES.glob("report_*.sql")):
-        report(path.stem, "report $1", path.read_text(encoding="utf-8").strip().rstrip(";"), [week])
-    cookbook = cookbook_queries()
-    if not cookbook:
-        print(f"| docs/queries.md | — | — | — | — | {'absent' if not COOKBOOK.exists() else 'no sql blocks'}: skipped |")
-    for heading, sql in cookbook:
-        params = [week] if "$1" in sql else []  # the cookbook sets its dates in a params CTE
-        report(f"cookbook: {heading}", "as written", sql, params)
-    print(f"\nPeak RSS: {peak_rss_mib():,.0f} MiB.")
+        sql = path.read_text(encoding="utf-8").strip().rstrip(";")
+        has_groups = "$2" in sql
+        measure(path.stem, "report query", "$1 = week" + (", $2 = 30 groups" if has_groups else ""),
+                sql, [week, shown] if has_groups else [week])
+    for heading, sql in cookbook_queries():
+        params = [week] if "$1" in sql else []
+        measure(heading, "cookbook", "as written", sql, params)
     if slow_ones:
-        (workdir / "explain").mkdir(exist_ok=True)
-        print(f"\nEXPLAIN ANALYZE of queries ≥ {explain} s written to {workdir / 'explain'}/")
+        out_dir = db_path.parent / "explain"
+        out_dir.mkdir(exist_ok=True)
         for name, sql, params in slow_ones:
             # A cookbook query may open with SET VARIABLE statements: explain the last one.
-            *setup, last = [part for part in sql.split(";") if part.strip()]
-            for statement in setup:
-                con.execute(statement)
-            plan = con.execute(f"EXPLAIN ANALYZE {last}", list(params)).fetchall()
-            out = workdir / "explain" / (re.sub(r"\W+", "_", name) + ".txt")
-            out.write_text("\n".join(str(r[-1]) for r in plan), encoding="utf-8")
+            # The plans are diagnostics for whoever tunes the query: never fail the run.
+            try:
+                *setup, last = con.extract_statements(sql)
+                for statement in setup:
+                    con.execute(statement)
+                plan = con.execute(f"EXPLAIN ANALYZE {last.query}", list(params)).fetchall()
+            except Exception as exc:  # noqa: BLE001
+                plan = [(f"EXPLAIN failed: {type(exc).__name__}: {exc}",)]
+            (out_dir / (re.sub(r"\W+", "_", name) + ".txt")).write_text(
+                "\n".join(str(r[-1]) for r in plan), encoding="utf-8")
     con.close()
-
-
+    return {"week": str(week), "runs": runs, "queries": results}
