@@ -32,7 +32,7 @@ test: install
 	$(BIN)/python -m pytest
 
 # Every benchmark in bench/ (speed, scale, Airflow end to end, accuracy beside baselines);
-# rewrites BENCHMARKS.md (30-60 min). BENCH_ARGS passes options, e.g. the third-party gold sets:
+# rewrites BENCHMARKS.md (about an hour on 2 cores). BENCH_ARGS passes options, e.g. gold sets:
 # make bench BENCH_ARGS="--med1250 PATH --boilerplate-gold PATH". bench-quick runs them all at
 # small sizes in a few minutes and writes data/bench/BENCHMARKS.quick.md only (CI's smoke test).
 .PHONY: bench-quick
