@@ -235,7 +235,7 @@ def timed_load(con, fetches, analyses, timeout: float) -> dict:
         load.stage_batch = real_stage
     merge = sum(s for k, s in timed.timings.items() if k.startswith("-- merge_batch"))
     sweep = sum(s for k, s in timed.timings.items()
-                if k.startswith(("-- sweep_", "-- select_sweep_", "CREATE OR REPLACE TEMP TABLE sweep")))
+                if k.startswith(("-- sweep_", "CREATE OR REPLACE TEMP TABLE sweep")))
     slowest = sorted(timed.timings.items(), key=lambda kv: -kv[1])[:6]
     return {"total": total, "stage": staged["seconds"], "merge": merge, "sweep": sweep,
             "other": total - staged["seconds"] - merge - sweep, "error": error, "slowest": slowest}

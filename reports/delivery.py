@@ -72,8 +72,7 @@ def deliver(con: duckdb.DuckDBPyConnection, report: BuiltReport, recipients: tup
             record(r, "failed", prev["attempts"] + exc.attempts, prev["sends"],
                    for_recipients(report.message, label, (r,), prev["sends"] + 1)["Message-ID"],
                    path, str(exc))
-    _record_run(con, report, recipients, result["eml"])
-    result["delivery"] = _run_delivery(con, data.week_start, recipients)
+    result["delivery"] = _record_run(con, report, recipients, result["eml"])
     if failures:
         raise DeliveryError(f"{label}: {len(failures)} of {len(pending)} recipients not reached "
                             f"({failures[0][1]}); the message is kept in {result['eml']} and "
@@ -86,9 +85,11 @@ def _run_delivery(con, week, recipients) -> str:
     return "smtp" if all(known.get(r, {}).get("status") == "sent" for r in recipients) else "outbox"
 
 
-def _record_run(con, report: BuiltReport, recipients, eml) -> None:
+def _record_run(con, report: BuiltReport, recipients, eml) -> str:
+    """Upsert the week's report_runs row; returns how it was delivered (smtp or outbox)."""
     data = report.data
     delivery = _run_delivery(con, data.week_start, recipients)
     con.execute(query_text("record_report_run"), [
         data.week_start, str(report.html_path), eml, delivery, ", ".join(recipients),
         len(data.terms), len(data.dosing)])
+    return delivery

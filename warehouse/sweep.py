@@ -101,7 +101,8 @@ def alternations(spellings: list[str], kind: str) -> list[str]:
 def sweep_known_terms(con: duckdb.DuckDBPyConnection) -> int:
     """Insert known_term mentions for the batch (batch_documents must be visible). Returns the
     number of rows inserted."""
-    spellings = con.execute(query_text("select_sweep_spellings")).fetchall()
+    con.execute(query_text("sweep_spellings"))
+    spellings = con.execute("SELECT normalized, kind, new FROM sweep_spellings ORDER BY 1").fetchall()
     con.execute("CREATE OR REPLACE TEMP TABLE sweep_hits (doc_id VARCHAR, surface VARCHAR, kind VARCHAR)")
     scan = query_text("sweep_scan")
     for kind in ("acronym", "coinage"):
@@ -111,8 +112,6 @@ def sweep_known_terms(con: duckdb.DuckDBPyConnection) -> int:
             for pattern in alternations(scope, kind):
                 con.execute(scan, {"pattern": pattern, "kind": kind, "in_batch": in_batch,
                                    "double": kind == "acronym"})
-    before = con.execute("SELECT count(*) FROM term_mentions").fetchone()[0]
-    con.execute(query_text("sweep_known_terms"))
-    inserted = con.execute("SELECT count(*) FROM term_mentions").fetchone()[0] - before
-    con.execute("DROP TABLE sweep_hits")
+    inserted = con.execute(query_text("sweep_known_terms")).fetchone()[0]
+    con.execute("DROP TABLE sweep_hits; DROP TABLE sweep_spellings")
     return inserted

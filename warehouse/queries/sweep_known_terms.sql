@@ -2,17 +2,14 @@
 -- unsupported term appears in the text but the extractor did not pick it up there (it was not
 -- quoted or defined on that page). Reads sweep_hits, filled by warehouse/sweep.py: one row per
 -- match, as written. A match belongs to the spellings with the same canonical form (acronyms:
--- dots dropped; coinages: lower case, runs of spaces and hyphens as one space).
+-- dots dropped; coinages: lower case, runs of spaces and hyphens as one space), as in
+-- sweep_spellings.sql.
 INSERT INTO term_mentions BY NAME
 WITH spellings AS (
-    -- One spelling per canonical form and group, so no match is counted twice.
-    SELECT v.group_key, g.kind, any_value(g.display_term) AS display_term, min(v.normalized) AS normalized,
-        CASE WHEN g.kind = 'acronym' THEN replace(v.normalized, '.', '')
-             ELSE regexp_replace(v.normalized, '[\s-]+', ' ', 'g') END AS canon
-    FROM term_variants v
-    JOIN term_groups g USING (group_key)
-    WHERE g.group_key IN (SELECT group_key FROM term_mentions WHERE NOT supported AND origin = 'extractor')
-    GROUP BY ALL
+    -- One spelling per canonical form and group (sweep_spellings.sql), so no match counts twice.
+    SELECT group_key, kind, any_value(display_term) AS display_term, min(normalized) AS normalized, canon
+    FROM sweep_spellings
+    GROUP BY group_key, kind, canon
 ), matches AS (
     SELECT doc_id, surface, kind, count(*) AS n,
         CASE WHEN kind = 'acronym' THEN lower(replace(surface, '.', ''))
