@@ -7,7 +7,7 @@ from warehouse.load import LoadError, assign_group, load_batch
 
 TABLES = ["fetches", "pages", "documents", "document_sightings", "term_groups", "term_variants",
           "term_mentions", "dosing_mentions", "claims", "document_flags", "loads", "extract_errors",
-          "sources", "term_stats"]
+          "sources", "term_stats", "term_week_stats", "term_host_stats", "host_term_stats"]
 
 
 def snapshot(con) -> dict:

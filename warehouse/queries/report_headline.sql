@@ -4,8 +4,10 @@ SELECT
     (SELECT count(*) FROM v_fetch_log WHERE week_start = $1 AND kind = 'page' AND outcome IN ('fetched', 'not_modified', 'duplicate')) AS pages_ok,
     -- Only documents seen this week: a page's older analyses (earlier extractor versions) are
     -- documents too, but not new ones.
-    (SELECT count(*) FROM v_documents WHERE first_seen_week = $1
-        AND doc_id IN (SELECT doc_id FROM v_weekly_sightings WHERE week_start = $1)) AS new_documents,
+    -- A document is new in its first week of sightings (not v_documents.first_seen_week: that
+    -- view counts every document's mentions first, seconds at a million documents).
+    (SELECT count(*) FROM (SELECT doc_id FROM v_weekly_sightings WHERE week_start <= $1
+        GROUP BY doc_id HAVING min(week_start) = $1)) AS new_documents,
     (SELECT count(DISTINCT doc_id) FROM v_weekly_sightings WHERE week_start = $1) AS documents_seen,
     -- EXISTS, not v_documents.flags: the view counts every document's flags first (slow at scale).
     (SELECT count(DISTINCT w.doc_id) FROM v_weekly_sightings w

@@ -1,8 +1,8 @@
 -- report_term_sites: one row per site (host, at most 25 per group) using one of the term groups $2 in the week
 -- starting $1, and whether that site had used the term before. $2 holds the groups the report
--- shows (a few dozen), which bounds the history read. A document's first-seen week is its
--- earliest sighting, so "before" needs no sightings join; it stops at $1 (past weeks rebuild
--- identically).
+-- shows (a few dozen), which bounds the history read. "Before" is term_hosts.first_week, the
+-- first week each host used each term (the table term_host_stats, rebuilt by every load); it
+-- stops at $1, so past weeks rebuild identically.
 WITH week_docs AS (
     SELECT DISTINCT doc_id FROM v_weekly_sightings WHERE week_start = $1
 ), week_sites AS (
@@ -11,10 +11,9 @@ WITH week_docs AS (
     WHERE NOT t.supported AND t.group_key IN (SELECT unnest($2::VARCHAR[]))
       AND t.doc_id IN (SELECT doc_id FROM week_docs)
 ), before AS (
-    SELECT DISTINCT t.group_key, t.host
-    FROM v_terms t
-    WHERE NOT t.supported AND t.first_seen_week < $1
-      AND t.group_key IN (SELECT unnest($2::VARCHAR[]))
+    SELECT group_key, host
+    FROM term_hosts
+    WHERE first_week < $1 AND group_key IN (SELECT unnest($2::VARCHAR[]))
 )
 SELECT k.group_key, k.host, b.host IS NULL AS new_site
 FROM week_sites k

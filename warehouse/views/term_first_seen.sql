@@ -3,5 +3,5 @@
 -- known-term sweep later finds in older pages count for spread, not for first detection.
 -- Kept as the table term_stats, rebuilt by every load (warehouse/queries/refresh_term_stats.sql).
 CREATE OR REPLACE VIEW term_first_seen AS
-SELECT group_key, first_seen_week, first_url, weeks_seen, documents, domains
+SELECT group_key, first_seen_week, first_url, first_host, weeks_seen, documents, domains
 FROM term_stats;
