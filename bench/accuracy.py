@@ -107,9 +107,10 @@ def boilerplate_eval_set() -> dict:
     return _compare(pages, {"claimwatch": _ours, "trafilatura": _bare})
 
 
-def read_trafilatura_evaldata(folder: Path) -> list[tuple[str, str, list[str], list[str]]]:
-    """(html, url, with, without) per page of trafilatura's evaluation layout. The dict is read
-    as a literal (ast), never executed."""
+def read_trafilatura_evaldata(folder: Path) -> tuple[list[tuple[str, str, list[str], list[str]]], int]:
+    """(html, url, with, without) per page of trafilatura's evaluation layout whose HTML is in
+    cache/, and how many pages evaldata.py lists. The dict is read as a literal (ast), never
+    executed."""
     source = (folder / "evaldata.py").read_text(encoding="utf-8")
     pages = None
     for node in ast.walk(ast.parse(source)):
@@ -123,12 +124,12 @@ def read_trafilatura_evaldata(folder: Path) -> list[tuple[str, str, list[str], l
         if path.exists():
             out.append((path.read_text(encoding="utf-8", errors="replace"), url,
                         list(entry.get("with", [])), list(entry.get("without", []))))
-    return out
+    return out, len(pages)
 
 
 def boilerplate_public(folder: Path) -> dict:
-    pages = read_trafilatura_evaldata(folder)
-    return {"source": str(folder), "sha256": sha256(folder),
+    pages, listed = read_trafilatura_evaldata(folder)
+    return {"source": str(folder), "sha256": sha256(folder), "listed": listed,
             **_compare(pages, {"claimwatch": _ours, "trafilatura": _bare})}
 
 

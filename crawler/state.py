@@ -13,7 +13,11 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import time
 from pathlib import Path
+
+# How long opening the state waits for another shard that is creating the same file.
+OPEN_TIMEOUT_SECONDS = 30
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS url_state (
@@ -46,6 +50,29 @@ CREATE TABLE IF NOT EXISTS runs (
 """
 
 
+def _open_schema(con: sqlite3.Connection) -> None:
+    """WAL mode and the schema, waiting while another connection holds the file.
+    Fix (tests/deploy, two crawl shards starting together): switching a new file to WAL takes
+    an exclusive lock, and SQLite reports "database is locked" at once instead of calling the
+    busy handler, so the connection's timeout alone does not help. Retry until the deadline."""
+    deadline = time.monotonic() + OPEN_TIMEOUT_SECONDS
+    delay = 0.01
+    while True:
+        try:
+            if con.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                con.execute("PRAGMA journal_mode=WAL")
+            # WAL with NORMAL sync survives a killed process (the case resumption is for); a
+            # power cut may lose the last records, which a resumed crawl then fetches again.
+            con.execute("PRAGMA synchronous=NORMAL")
+            con.executescript(_SCHEMA)
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+
+
 class CrawlState:
     def __init__(self, path: Path | str):
         if str(path) != ":memory:":
@@ -53,14 +80,10 @@ class CrawlState:
         # One connection shared by the crawl's threads, behind a lock: simple, and SQLite
         # writes are serialised anyway. Autocommit: each statement is durable on its own.
         self._con = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None,
-                                    timeout=30)
+                                    timeout=OPEN_TIMEOUT_SECONDS)
         self._lock = threading.Lock()
         with self._lock:
-            self._con.execute("PRAGMA journal_mode=WAL")
-            # WAL with NORMAL sync survives a killed process (the case resumption is for); a
-            # power cut may lose the last records, which a resumed crawl then fetches again.
-            self._con.execute("PRAGMA synchronous=NORMAL")
-            self._con.executescript(_SCHEMA)
+            _open_schema(self._con)
 
     # --- across runs ---------------------------------------------------------------------
 

@@ -114,3 +114,25 @@ def test_records_are_read_in_batches_in_the_order_they_were_made(tmp_path):
     assert [r["url"] for r in state.iter_records("run", ["b"], batch=2)] == \
         [f"https://x.example/{i}" for i in range(7)]
     state.close()
+
+
+def _open_state(path, barrier) -> None:
+    barrier.wait()
+    CrawlState(path).close()
+
+
+def test_shards_opening_a_new_state_file_together_all_succeed(tmp_path):
+    """Two crawl shards under a real scheduler start at the same moment on a fresh state file;
+    one used to fail at once with "database is locked" while the other switched it to WAL."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    for attempt in range(15):
+        path = tmp_path / f"state-{attempt}.sqlite"
+        barrier = ctx.Barrier(4)
+        procs = [ctx.Process(target=_open_state, args=(path, barrier)) for _ in range(4)]
+        for p in procs:
+            p.start()
+        for p in procs:
+            p.join(60)
+        assert [p.exitcode for p in procs] == [0, 0, 0, 0], f"attempt {attempt}"
