@@ -58,17 +58,19 @@ def _score(pages: list[tuple[str, str, list[str], list[str]]], extract) -> dict:
     found is a false positive. `found` keeps, per page, which strings were in the text."""
     from tests.eval.score import Tally
 
-    t, found_by_page = Tally(), []
+    t, found_by_page, failed = Tally(), [], 0
     for html, url, with_, without in pages:
         try:
             text = extract(html, url)
         except Exception:  # noqa: BLE001  (a page either tool cannot read scores as empty)
-            text = ""
+            text, failed = "", failed + 1
         found, kept = _contains(text, with_), _contains(text, without)
         t.tp += sum(found)
         t.fn += len(found) - sum(found)
         t.fp += sum(kept)
         found_by_page.append((found, kept))
+    if pages and failed == len(pages):  # a broken extractor, not hard pages: fail the run
+        raise RuntimeError(f"{extract.__name__} failed on every one of {len(pages)} pages")
     return {**_tally(t), "found": found_by_page}
 
 

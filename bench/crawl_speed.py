@@ -196,6 +196,10 @@ def measure(hosts: int, pages: int, concurrency: int, runs: int,
                       f"{r['rss_mib']:.0f} MiB{'' if r['complete'] else '  INCOMPLETE'}", file=sys.stderr)
                 if i >= warmup:
                     runs_by[name].append(r)
+    incomplete = [name for name, rs in runs_by.items() if not all(r["complete"] for r in rs)]
+    if incomplete:
+        # A crawl that missed pages would look faster than it is: no ratio from it.
+        raise RuntimeError(f"incomplete crawl by {', '.join(incomplete)} (see the log above)")
     out = {"hosts": hosts, "pages_per_host": pages, "concurrency": concurrency, "crawlers": {}}
     for name, rs in runs_by.items():
         out["crawlers"][name] = {

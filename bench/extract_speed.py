@@ -68,7 +68,7 @@ def measure(repeat: int) -> dict:
     ratios = sorted(r["analysis"] / r["trafilatura"] for r in runs)
     return {"pages": len(htmls), "repeat": repeat, **best,
             "ratio": best["analysis"] / best["trafilatura"],
-            "ratio_median": ratios[len(ratios) // 2],
+            "ratio_median": statistics.median(ratios),
             "ratio_interleaved": best["interleaved"] / best["trafilatura"],
             "pages_per_second": len(htmls) / (best["extract_page"] + best["analysis"]),
             "spread": statistics.pstdev(r["analysis"] for r in runs)}

@@ -53,6 +53,8 @@ def merge(recorded: dict, fresh: dict) -> dict:
     from the record with the date they were measured."""
     out = {name: dict(entry) for name, entry in recorded.get("sections", {}).items()}
     for name, entry in fresh.items():
+        # A copy: the fresh result itself stays as measured (results.json, the quick render).
+        entry = {**entry, "result": dict(entry["result"])} if "result" in entry else entry
         old = recorded.get("sections", {}).get(name)
         if "error" in entry and old and "result" in old:
             # A failed section keeps its last numbers, marked with this run's failure.
@@ -120,14 +122,16 @@ def main(argv=None) -> int:
     RAW.parent.mkdir(parents=True, exist_ok=True)
     RAW.write_text(json.dumps({"machine": machine, "quick": args.quick, "sections": fresh},
                               indent=1, default=str))
-    recorded = json.loads(RECORDED.read_text()) if RECORDED.exists() else {}
-    sections = merge(recorded, fresh)
     if args.quick:
         # The quick run's own numbers, nothing carried: it is a smoke test at small sizes.
         QUICK_MARKDOWN.write_text(render(machine, fresh, quick=True), encoding="utf-8")
         print(f"wrote {QUICK_MARKDOWN.relative_to(ROOT)} and {RAW.relative_to(ROOT)}", file=sys.stderr)
     else:
-        machines = {**recorded.get("machines", {}), **{n: machine for n in fresh}}
+        recorded = json.loads(RECORDED.read_text()) if RECORDED.exists() else {}
+        sections = merge(recorded, fresh)
+        # A failed section keeps its old numbers, so it keeps the machine they came from too.
+        machines = {**recorded.get("machines", {}),
+                    **{n: machine for n, e in fresh.items() if "result" in e}}
         RECORDED.write_text(json.dumps({"machines": machines, "sections": sections},
                                        indent=1, default=str) + "\n")
         MARKDOWN.write_text(render(machine, sections, quick=False, machines=machines), encoding="utf-8")

@@ -284,6 +284,9 @@ def bench_load(workdir: Path, mention_rows: int, timeout: float, runs: int,
     for p in (db_path, Path(str(db_path) + ".wal")):
         p.unlink(missing_ok=True)
     ok = [r for r in results if not r["error"]]
+    if not ok or not all(r["idempotent"] for r in results):
+        raise RuntimeError(f"load of {rows:,} rows: errors {[r['error'] for r in results if r['error']]}, "
+                           f"changed on re-load {next((r['changed'] for r in results if r['changed']), {})}")
     summary = {k: harness.collect(ok, k) for k in ("load_s", "reload_s", "stage_s", "merge_s",
                                                    "sweep_s", "other_s")} if ok else {}
     return {"mention_rows": rows, "documents": docs, "batch_mib": size_mib,

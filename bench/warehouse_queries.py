@@ -234,6 +234,10 @@ def bench_queries(db_path: Path, runs: int, slow: float, explain: float, timeout
                 rows = None
             if r["seconds"]["median"] >= explain:
                 slow_ones.append((name, sql, params))
+        if r["seconds"] is None and kind != "cookbook" and not r["note"].startswith("interrupted"):
+            # Views and report queries are the product: one that fails fails the benchmark
+            # (and CI's bench-quick); the cookbook may hold work in progress, noted in its row.
+            raise RuntimeError(f"{kind} {name}: {r['note']}")
         results.append({"name": name, "kind": kind, "form": form, "rows": rows, **r})
         med = r["seconds"]["median"] if r["seconds"] else None
         print(f"  {name}: {med if med is None else round(med, 3)} s {r['note']}", file=sys.stderr)

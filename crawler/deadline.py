@@ -71,6 +71,16 @@ class _WatchedPool:
             attempt.conn = conn
         return conn
 
+    def _put_conn(self, conn) -> None:
+        # Fix (review): a connection back in the pool may serve another thread next, so the
+        # attempt forgets it and a late cut cannot shut a socket that is no longer its own.
+        attempt = getattr(_CURRENT, "attempt", None)
+        if attempt is not None:
+            with attempt._lock:
+                if attempt.conn is conn:
+                    attempt.conn = None
+        super()._put_conn(conn)
+
 
 class WatchedHTTPPool(_WatchedPool, urllib3.HTTPConnectionPool):
     pass

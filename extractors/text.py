@@ -18,6 +18,7 @@ _HREF = re.compile(r"\bhref=[\"']([^\"']{1,2000})[\"']", re.IGNORECASE)
 # No <script> or <style> the extractors use (JSON-LD metadata, say) is this long.
 MAX_RAW_TEXT = 1_000_000
 _RAW_TEXT_OPEN = re.compile(r"<(script|style)\b[^<>]{0,2000}>", re.IGNORECASE)
+_RAW_TEXT_CLOSE = {tag: re.compile(f"</{tag}", re.IGNORECASE) for tag in ("script", "style")}
 
 
 class ExtractionError(ValueError):
@@ -77,11 +78,14 @@ def _without_huge_raw_text(html: str) -> str:
     htmldate's patterns spent seconds scanning the script. One forward pass: linear."""
     if len(html) <= MAX_RAW_TEXT:
         return html
-    lower, out, copied, search = html.lower(), [], 0, 0
-    while m := _RAW_TEXT_OPEN.search(lower, search):
-        close = lower.find(f"</{m.group(1)}", m.end())
-        if close < 0:
+    # Case-insensitive patterns on the page itself, not on html.lower(): lower-casing can
+    # lengthen a string ("İ" becomes two characters), so its offsets would not fit the page.
+    out, copied, search = [], 0, 0
+    while m := _RAW_TEXT_OPEN.search(html, search):
+        end = _RAW_TEXT_CLOSE[m.group(1).lower()].search(html, m.end())
+        if end is None:
             break  # unclosed: the rest of the page is its content, as a parser reads it
+        close = end.start()
         if close - m.end() > MAX_RAW_TEXT:
             out.append(html[copied:m.end()])
             copied = close

@@ -42,6 +42,14 @@ def test_only_oversized_script_and_style_bodies_are_dropped():
     assert _without_huge_raw_text("<p>short</p>") == "<p>short</p>"
 
 
+def test_text_that_lengthens_when_lower_cased_does_not_shift_the_cut():
+    """"İ" lower-cases to two characters: offsets found in html.lower() used to cut the page
+    in the wrong places, keeping script bytes and dropping the text after the script."""
+    before = "<p>" + "İ" * 1000 + "</p>"
+    html = before + "<script>" + "y" * (MAX_RAW_TEXT + 1) + "</script><p>KEEP THIS TEXT</p>"
+    assert _without_huge_raw_text(html) == before + "<script></script><p>KEEP THIS TEXT</p>"
+
+
 def test_dropping_scripts_is_linear_on_many_unclosed_tags():
     html = "<script>" * 400_000 + "x" * MAX_RAW_TEXT  # 4.2 MB of openings, none closed
     started = time.monotonic()

@@ -146,3 +146,14 @@ def test_robots_cache_default_fetch_reads_only_the_parsing_limit(server):
     cache = RobotsCache(Fetcher(policy(server, max_bytes=MAX_ROBOTS_BYTES)))
     assert not cache.allowed(server.base, server.url("/x/1.html"))
     assert cache.allowed(server.base, server.url("/y.html"))
+
+
+def test_a_robots_txt_over_a_small_max_bytes_is_still_parsed(server):
+    """keep_first replaces max_bytes: a source capping pages at 100 KB still reads (and obeys)
+    a 300 KB robots.txt instead of refusing it and losing the whole host."""
+    from crawler.robots import RobotsCache
+
+    robots(server, "User-agent: *\nDisallow: /x/\n" + "#" * 300_000)
+    cache = RobotsCache(Fetcher(policy(server, max_bytes=100_000)))
+    assert not cache.allowed(server.base, server.url("/x/1.html"))
+    assert cache.allowed(server.base, server.url("/y.html"))

@@ -95,8 +95,11 @@ def above_a_maximum(rows):
 
 
 def domains_by_terms(rows):
-    return len(rows) == 4 and [r["unsupported_terms"] for r in rows] == sorted(
+    # terms: the first 20 names in order, so as many as unsupported_terms on the demo's sites.
+    return (len(rows) == 4 and [r["unsupported_terms"] for r in rows] == sorted(
         (r["unsupported_terms"] for r in rows), reverse=True)
+        and all(r["terms"] == sorted(r["terms"]) and len(r["terms"]) == min(r["unsupported_terms"], 20)
+                for r in rows))
 
 
 def disease_claims(rows):
@@ -116,8 +119,12 @@ def quality_checks(rows):
 
 def first_seen_and_spread(rows):
     keys = {r["term"].lower().replace(".", "") for r in rows}
+    # spread: "host (week)" steps in order of first week, the first 20 of `domains`.
     return ({"opms", "black recall", "leaf fog"} <= keys
-            and all(r["next_host"] for r in rows if r["domains"] > 1))
+            and all(r["next_host"] for r in rows if r["domains"] > 1)
+            and all(len(r["spread"]) == min(r["domains"], 20)
+                    and [x.rsplit("(", 1)[1] for x in r["spread"]] == sorted(x.rsplit("(", 1)[1] for x in r["spread"])
+                    for r in rows))
 
 
 EXPECT = {
