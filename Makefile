@@ -7,6 +7,9 @@ export AIRFLOW_HOME := $(CURDIR)/.airflow
 export AIRFLOW__CORE__DAGS_FOLDER := $(CURDIR)/dags
 export AIRFLOW__CORE__LOAD_EXAMPLES := False
 export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN := sqlite:///$(CURDIR)/.airflow/airflow.db
+# SQLite writers wait up to 60 s for the lock, not 5 (claimwatch/airflow_sqlite.py says why).
+export AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS := claimwatch.airflow_sqlite.CONNECT_ARGS
+export AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS_ASYNC := claimwatch.airflow_sqlite.ASYNC_CONNECT_ARGS
 export CLAIMWATCH_HOME := $(CURDIR)
 
 .PHONY: install demo test eval bench airflow-home clean

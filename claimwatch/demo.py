@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from claimwatch import settings as settings_module
+from claimwatch.airflow_sqlite import SQLITE_ENV
 
 # The demo web's pages are dated 26 Oct – 22 Nov 2026; these are the Mondays of those weeks.
 DEMO_WEEKS = [date(2026, 10, 26) + timedelta(weeks=i) for i in range(4)]
@@ -24,6 +25,9 @@ def airflow_env(home: Path) -> dict[str, str]:
     env.setdefault("AIRFLOW__CORE__DAGS_FOLDER", str(home / "dags"))
     env.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
     env.setdefault("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", f"sqlite:///{airflow_home}/airflow.db")
+    if env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].startswith("sqlite"):
+        for key, value in SQLITE_ENV.items():  # writers wait for the lock (airflow_sqlite)
+            env.setdefault(key, value)
     env.setdefault("CLAIMWATCH_HOME", str(home))
     return env
 

@@ -17,6 +17,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from claimwatch.airflow_sqlite import SQLITE_ENV
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 PROCESSES = {
@@ -46,6 +48,7 @@ def airflow_env(home: Path, api_port: int, extra: dict[str, str]) -> dict[str, s
     env.update({
         "AIRFLOW_HOME": str(airflow_home),
         "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{airflow_home}/airflow.db",
+        **SQLITE_ENV,  # five processes write one SQLite file: writers wait up to 60 s for the lock
         "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
         "AIRFLOW__CORE__DAGS_FOLDER": str(ROOT / "dags"),
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
