@@ -38,8 +38,6 @@ def test_metadata_connections_wait_for_the_sqlite_lock(make_env, tmp_path, monke
         monkeypatch.delenv(key)  # the DAG tests' conftest exports its own settings
     env = make_env(tmp_path)
     assert env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].startswith("sqlite")
-    (tmp_path / "airflow").mkdir(exist_ok=True)
-    env.setdefault("AIRFLOW_HOME", str(tmp_path / "airflow"))
     out = subprocess.run([sys.executable, "-c", PROBE], env=env, text=True,
                          capture_output=True, timeout=120)
     assert out.returncode == 0, out.stderr[-3000:]
